@@ -1,0 +1,455 @@
+package io.cdisync.core.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdisync.braze.BrazeException;
+import io.cdisync.braze.BrazeLimits;
+import io.cdisync.braze.BrazeResponse;
+import io.cdisync.braze.ObjectError;
+import io.cdisync.braze.TrackRequest;
+import io.cdisync.core.CdiException;
+import io.cdisync.core.RowError;
+import io.cdisync.core.SyncProgress;
+import io.cdisync.core.SyncReport;
+import io.cdisync.core.SyncStatus;
+import io.cdisync.core.spi.ReadRequest;
+import io.cdisync.core.spi.RowBatch;
+import io.cdisync.core.spi.RowStream;
+import io.cdisync.core.spi.SourceRow;
+import io.cdisync.core.spi.StoredWatermark;
+import io.cdisync.core.spi.TableWatermark;
+import io.cdisync.core.spi.Watermark;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a sync: the data flow of architecture.md, on the calling thread.
+ *
+ * <p>All state is confined to that thread. Braze answers arrive on the client's threads and are handed
+ * over through a queue, so there are no locks. Rows get a place in {@link #pending} in read order; the
+ * watermark advances over the longest prefix of rows that are done (delivered, rejected, or invalid).
+ * One lane per request in flight; a user's rows always go to the same lane, and a lane has one request
+ * outstanding at a time, so one user's rows reach Braze in order.
+ */
+public final class SyncRun {
+    private static final Logger log = LoggerFactory.getLogger(SyncRun.class);
+    private static final int BATCH = BrazeLimits.TRACK_OBJECTS_PER_ARRAY;
+    private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final RunSettings settings;
+    private final boolean dryRun;
+    private final RowTranslator translator;
+    private final String syncId;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final Edge edge;
+    private final Lane[] lanes;
+    private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    private final List<RowError> rowErrors = new ArrayList<>();
+    private final int maxPending;
+
+    private Instant startWatermark;
+    private Instant watermark;
+    private Instant committedWatermark;
+    private long version;
+    private Instant lastReadAt;
+    private int inFlight;
+    private boolean flushing;
+    private CdiException failure;
+    private long lastCommitNanos;
+    private long lastProgressNanos;
+    private long runStartNanos;
+
+    private long rowsRead;
+    private long rowsDelivered;
+    private long rowsFailed;
+    private long rowsSkipped;
+    private long rowsHeldBack;
+    private long rowsAccepted;
+    private long rowErrorsDropped;
+    private long requests;
+    private long rateLimitedWaits;
+
+    public SyncRun(RunSettings settings, boolean dryRun) {
+        this.settings = settings;
+        this.dryRun = dryRun;
+        this.syncId = settings.syncId();
+        this.translator = new RowTranslator(settings.dataType(), settings.resolver(), settings.updateExistingOnly());
+        this.edge = new Edge(settings.lookback());
+        this.lanes = new Lane[settings.concurrency()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane();
+        }
+        this.maxPending = Math.max(4 * BATCH * lanes.length, settings.fetchSize() * 2);
+    }
+
+    public SyncReport execute() {
+        Instant startedAt = settings.clock().instant();
+        long startNanos = System.nanoTime();
+        runStartNanos = startNanos;
+        lastCommitNanos = startNanos;
+        lastProgressNanos = startNanos;
+        boolean capReached = false;
+        try {
+            loadWatermark();
+            notify(l -> l.onStart(syncId, startWatermark));
+            Instant until = startedAt.minus(settings.settleDelay());
+            Instant from = startWatermark == null ? null : startWatermark.minus(settings.lookback());
+            if (from != null && from.isAfter(until)) {
+                from = until;
+            }
+            log.info("sync {}: reading {} from {} to {}{}", syncId, settings.source().describe(),
+                    from == null ? "the beginning" : from, until, dryRun ? " (dry run)" : "");
+            capReached = readAndSend(new ReadRequest(from, until, settings.fetchSize()), until);
+            finishSending();
+        } catch (CdiException e) {
+            fail(e);
+        } catch (RuntimeException e) {
+            fail(new CdiException("unexpected failure in sync " + syncId + ": " + e, false, e));
+        } finally {
+            checkpoint(true);
+        }
+        SyncReport report = report(startedAt, startNanos, capReached);
+        progress(true);
+        notify(l -> l.onFinish(report));
+        log.info("sync {}: {} - read {}, delivered {}, failed {}, skipped {}, held back {}", syncId, report.status(),
+                rowsRead, rowsDelivered, rowsFailed, rowsSkipped, rowsHeldBack);
+        return report;
+    }
+
+    private void loadWatermark() {
+        Optional<StoredWatermark> stored;
+        try {
+            stored = settings.store().load(syncId);
+        } catch (CdiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CdiException.WatermarkStoreFailure("cannot load the watermark of sync " + syncId + ": " + e.getMessage(), e);
+        }
+        if (stored.isEmpty()) {
+            return;
+        }
+        Watermark loaded = stored.get().watermark();
+        if (!(loaded instanceof TableWatermark table)) {
+            throw new CdiException.ConfigurationError("sync " + syncId + " has a stored watermark of another kind ("
+                    + loaded.getClass().getSimpleName() + "); a sync id cannot change its source kind");
+        }
+        version = stored.get().version();
+        startWatermark = table.updatedAt();
+        watermark = startWatermark;
+        committedWatermark = startWatermark;
+        edge.load(table.edge());
+    }
+
+    /** Reads the source and hands rows to lanes; returns true when the row cap stopped the read. */
+    private boolean readAndSend(ReadRequest request, Instant until) {
+        try (RowStream stream = settings.source().read(request)) {
+            RowBatch batch;
+            while (failure == null && (batch = stream.nextBatch()) != null) {
+                for (SourceRow row : batch.rows()) {
+                    accept(row, until);
+                    if (failure != null) {
+                        return false;
+                    }
+                    if (rowsAccepted >= settings.maxRowsPerRun()) {
+                        log.info("sync {}: row cap of {} reached; the next run continues from the checkpoint", syncId,
+                                settings.maxRowsPerRun());
+                        return true;
+                    }
+                }
+                drainCompletions();
+                while (failure == null && pending.size() > maxPending) {
+                    flushIdleLanes();
+                    if (inFlight == 0) {
+                        break;
+                    }
+                    awaitCompletion();
+                }
+                checkpoint(false);
+                progress(false);
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CdiException.Interrupted("sync " + syncId + " was interrupted", null);
+                }
+            }
+        }
+        return false;
+    }
+
+    private void accept(SourceRow row, Instant until) {
+        rowsRead++;
+        Instant updatedAt = row.updatedAt();
+        String rowKey = row.rowKey() != null ? row.rowKey() : "#" + rowsRead + " (UPDATED_AT " + updatedAt + ")";
+        if (updatedAt == null) {
+            rowError(new RowError(rowKey, null, null, RowError.Kind.INVALID_UPDATED_AT,
+                    "UPDATED_AT is NULL; every row needs the time it was last changed"));
+            return;
+        }
+        if (lastReadAt != null && updatedAt.isBefore(lastReadAt)) {
+            fail(new CdiException.ConfigurationError("source " + settings.source().describe()
+                    + " returned rows out of UPDATED_AT order (" + updatedAt + " after " + lastReadAt
+                    + "); the source must order rows by UPDATED_AT"));
+            return;
+        }
+        lastReadAt = updatedAt;
+        if (updatedAt.isAfter(until)) {
+            rowsHeldBack++;
+            return;
+        }
+        if (startWatermark != null && !updatedAt.isAfter(startWatermark) && edge.contains(updatedAt, row)) {
+            rowsSkipped++;
+            return;
+        }
+        rowsAccepted++;
+        Pending entry = new Pending(updatedAt, row);
+        pending.addLast(entry);
+        RowTranslator.Translated translated;
+        try {
+            translated = translator.translate(row);
+        } catch (InvalidRow invalid) {
+            rowError(new RowError(rowKey, updatedAt, null, invalid.kind(), invalid.getMessage()));
+            entry.done = true;
+            advance();
+            return;
+        }
+        Lane lane = lanes[Math.floorMod(translated.laneKey().hashCode(), lanes.length)];
+        lane.buffer.add(new Item(entry, rowKey, translated.laneKey(), translated.object()));
+        if (!lane.busy && lane.buffer.size() >= BATCH) {
+            send(lane);
+        }
+    }
+
+    private void send(Lane lane) {
+        int size = Math.min(BATCH, lane.buffer.size());
+        List<Item> items = new ArrayList<>(lane.buffer.subList(0, size));
+        lane.buffer.subList(0, size).clear();
+        List<ObjectNode> objects = new ArrayList<>(size);
+        for (Item item : items) {
+            objects.add(item.object);
+        }
+        TrackRequest request = TrackRequest.attributes(objects);
+        if (dryRun) {
+            completions.add(new Completion(lane, items, new BrazeResponse(201, "dry run", List.of(), 0, 0), null));
+        } else {
+            settings.braze().track(request)
+                    .whenComplete((response, error) -> completions.add(new Completion(lane, items, response, error)));
+        }
+        lane.busy = true;
+        inFlight++;
+    }
+
+    private void flushIdleLanes() {
+        for (Lane lane : lanes) {
+            if (!lane.busy && !lane.buffer.isEmpty()) {
+                send(lane);
+            }
+        }
+    }
+
+    private void finishSending() {
+        flushing = true;
+        while (failure == null) {
+            drainCompletions();
+            flushIdleLanes();
+            if (inFlight == 0) {
+                break;
+            }
+            awaitCompletion();
+            checkpoint(false);
+            progress(false);
+        }
+        // After a global failure, wait for what is already in flight: its outcome is worth recording.
+        while (inFlight > 0) {
+            awaitCompletion();
+        }
+    }
+
+    private void drainCompletions() {
+        Completion completion;
+        while ((completion = completions.poll()) != null) {
+            complete(completion);
+        }
+    }
+
+    private void awaitCompletion() {
+        try {
+            Completion completion = completions.poll(100, TimeUnit.MILLISECONDS);
+            if (completion != null) {
+                complete(completion);
+                drainCompletions();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(new CdiException.Interrupted("sync " + syncId + " was interrupted while waiting for Braze; rows in flight"
+                    + " will be sent again by the next run", e));
+            inFlight = 0; // abandon: their rows stay undone, so the watermark does not pass them
+        }
+    }
+
+    private void complete(Completion completion) {
+        Lane lane = completion.lane;
+        lane.busy = false;
+        inFlight--;
+        if (completion.error != null) {
+            fail(brazeFailure(completion.error));
+            return;
+        }
+        BrazeResponse response = completion.response;
+        if (!dryRun) {
+            requests++;
+        }
+        rateLimitedWaits += response.rateLimitedWaits();
+        Map<Integer, ObjectError> errors = response.errors().isEmpty() ? Map.of() : response.errorsByIndex("attributes");
+        for (int i = 0; i < completion.items.size(); i++) {
+            Item item = completion.items.get(i);
+            ObjectError error = errors.get(i);
+            if (error == null) {
+                rowsDelivered++;
+            } else {
+                rowError(new RowError(item.rowKey, item.pending.updatedAt, item.identifier, RowError.Kind.REJECTED_BY_BRAZE,
+                        "rejected by Braze: " + error.message()));
+            }
+            item.pending.done = true;
+        }
+        advance();
+        if (failure == null && !lane.buffer.isEmpty() && (flushing || lane.buffer.size() >= BATCH)) {
+            send(lane);
+        }
+    }
+
+    /** Moves the watermark over the done prefix of the rows read. */
+    private void advance() {
+        Pending head;
+        while ((head = pending.peekFirst()) != null && head.done) {
+            pending.removeFirst();
+            if (watermark == null || head.updatedAt.isAfter(watermark)) {
+                watermark = head.updatedAt;
+            }
+            edge.add(head.updatedAt, head.row);
+        }
+        if (watermark != null) {
+            edge.pruneBelow(watermark);
+        }
+    }
+
+    private void checkpoint(boolean force) {
+        if (dryRun || watermark == null || failure instanceof CdiException.WatermarkStoreFailure) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (!force && now - lastCommitNanos < settings.checkpointInterval().toNanos()) {
+            return;
+        }
+        if (watermark.equals(committedWatermark) && !edge.changed()) {
+            return;
+        }
+        lastCommitNanos = now;
+        TableWatermark next = new TableWatermark(watermark, edge.snapshot());
+        try {
+            version = settings.store().commit(syncId, version, next);
+        } catch (CdiException e) {
+            fail(e);
+            return;
+        } catch (RuntimeException e) {
+            fail(new CdiException.WatermarkStoreFailure("cannot save the watermark of sync " + syncId + ": " + e.getMessage(), e));
+            return;
+        }
+        edge.markSaved();
+        committedWatermark = watermark;
+        Instant saved = watermark;
+        notify(l -> l.onCheckpoint(syncId, saved));
+    }
+
+    private void rowError(RowError error) {
+        rowsFailed++;
+        if (rowErrors.size() < settings.maxReportedErrors()) {
+            rowErrors.add(error);
+        } else {
+            rowErrorsDropped++;
+        }
+        log.debug("sync {}: {}", syncId, error);
+        notify(l -> l.onRowError(syncId, error));
+    }
+
+    private void fail(CdiException e) {
+        if (failure != null) {
+            return;
+        }
+        failure = e;
+        log.warn("sync {} failed: {}", syncId, e.getMessage());
+        notify(l -> l.onGlobalError(syncId, e));
+    }
+
+    private CdiException brazeFailure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof BrazeException braze) {
+            return new CdiException.BrazeFailure(braze.getMessage(), braze.statusCode(), braze.requestId(), braze.retryable(), braze);
+        }
+        return new CdiException("sending to Braze failed: " + cause, true, cause);
+    }
+
+    private void progress(boolean force) {
+        long now = System.nanoTime();
+        if (!force && now - lastProgressNanos < PROGRESS_INTERVAL_NANOS) {
+            return;
+        }
+        lastProgressNanos = now;
+        SyncProgress progress = new SyncProgress(rowsRead, rowsDelivered, rowsFailed, rowsSkipped, rateLimitedWaits,
+                Duration.ofNanos(now - runStartNanos));
+        notify(l -> l.onProgress(syncId, progress));
+    }
+
+    private SyncReport report(Instant startedAt, long startNanos, boolean capReached) {
+        SyncStatus status;
+        if (failure != null) {
+            status = SyncStatus.ERROR;
+        } else if (capReached) {
+            status = SyncStatus.LIMIT_EXCEEDED;
+        } else if (rowsFailed > 0) {
+            status = SyncStatus.PARTIAL_SUCCESS;
+        } else {
+            status = SyncStatus.SUCCESS;
+        }
+        return new SyncReport(syncId, settings.dataType(), status, dryRun, rowsRead, rowsDelivered, rowsFailed, rowsSkipped,
+                rowsHeldBack, rowErrors, rowErrorsDropped, requests, rateLimitedWaits, startWatermark,
+                dryRun ? startWatermark : committedWatermark, startedAt, Duration.ofNanos(System.nanoTime() - startNanos), failure);
+    }
+
+    private void notify(java.util.function.Consumer<io.cdisync.core.SyncListener> call) {
+        try {
+            call.accept(settings.listener());
+        } catch (RuntimeException e) {
+            log.warn("sync {}: a listener threw {}; ignored", syncId, e.toString());
+        }
+    }
+
+    /** A row read and not yet known done, in read order. */
+    private static final class Pending {
+        final Instant updatedAt;
+        final SourceRow row;
+        boolean done;
+
+        Pending(Instant updatedAt, SourceRow row) {
+            this.updatedAt = updatedAt;
+            this.row = row;
+        }
+    }
+
+    private record Item(Pending pending, String rowKey, String identifier, ObjectNode object) {
+    }
+
+    private static final class Lane {
+        final List<Item> buffer = new ArrayList<>(BATCH);
+        boolean busy;
+    }
+
+    private record Completion(Lane lane, List<Item> items, BrazeResponse response, Throwable error) {
+    }
+}
