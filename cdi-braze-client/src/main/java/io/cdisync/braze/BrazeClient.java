@@ -46,7 +46,9 @@ public final class BrazeClient implements AutoCloseable {
     private final String endpoint;
 
     private BrazeClient(Builder builder) {
-        this.endpoint = builder.endpoint.toString();
+        // For toString(): no credentials in the URL (user info, query) and never the key.
+        this.endpoint = builder.apiKey.redact(builder.endpoint.newBuilder().username("").password("").query(null)
+                .fragment(null).build().toString());
         this.transport = new BrazeTransport(builder.endpoint, builder.apiKey, builder.maxRequestsInFlight,
                 builder.maxAttempts, builder.initialBackoff, builder.maxBackoff, builder.maxRateLimitWait,
                 builder.callTimeout, builder.trackRateLimit, builder.deleteRateLimit, builder.catalogRateLimit,
@@ -197,7 +199,10 @@ public final class BrazeClient implements AutoCloseable {
             return this;
         }
 
-        /** Longest total time one request may spend waiting out 429s before it fails as unavailable (default 5 min). */
+        /**
+         * Longest total time one request may spend waiting out 429s before it fails as unavailable, and the
+         * longest one {@code X-RateLimit-Reset} may hold requests (default 5 min).
+         */
         public Builder maxRateLimitWait(Duration maxRateLimitWait) {
             this.maxRateLimitWait = positive("maxRateLimitWait", maxRateLimitWait);
             return this;
@@ -227,7 +232,11 @@ public final class BrazeClient implements AutoCloseable {
             return this;
         }
 
-        /** An OkHttp client to derive from (shares its connection pool and dispatcher threads). */
+        /**
+         * An OkHttp client to derive from: its connection pool, threads, interceptors and TLS settings are
+         * shared (timeouts, retries and the in-flight bound are this client's own). Closing the Braze client
+         * does not shut the given client down. Do not give it an interceptor that logs headers.
+         */
         public Builder okHttpClient(OkHttpClient okHttpClient) {
             this.okHttpClient = Objects.requireNonNull(okHttpClient, "okHttpClient");
             return this;

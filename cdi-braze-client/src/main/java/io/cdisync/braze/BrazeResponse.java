@@ -7,6 +7,8 @@ import java.util.TreeMap;
 
 /**
  * Braze's answer to a request that was processed (2xx), with the objects it refused individually.
+ * A catalog write that Braze answers 400 with errors naming some of the request's items is also
+ * returned as a response (status 400, those items in {@link #errors()}), not as an exception.
  *
  * @param statusCode        the HTTP status (201 for {@code /users/track}, 202 for deletes and catalogs)
  * @param message           Braze's {@code message} ("success" when all went through)

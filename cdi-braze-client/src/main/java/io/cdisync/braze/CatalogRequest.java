@@ -21,8 +21,8 @@ public record CatalogRequest(String catalog, Operation operation, List<ObjectNod
         Objects.requireNonNull(catalog, "catalog");
         Objects.requireNonNull(operation, "operation");
         items = List.copyOf(Objects.requireNonNull(items, "items"));
-        if (catalog.isBlank()) {
-            throw new IllegalArgumentException("catalog name must not be blank");
+        if (catalog.isBlank() || catalog.equals(".") || catalog.equals("..")) {
+            throw new IllegalArgumentException("catalog name must not be blank, \".\" or \"..\"");
         }
         if (items.isEmpty() || items.size() > BrazeLimits.CATALOG_ITEMS_PER_REQUEST) {
             throw new IllegalArgumentException("a catalog request holds " + items.size() + " items; Braze accepts 1 to "

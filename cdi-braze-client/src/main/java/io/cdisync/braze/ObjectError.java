@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param inputArray the request array the object was in ({@code attributes}, {@code events},
  *                   {@code purchases}, or {@code items} for catalogs)
- * @param index      the object's index in that array, or -1 when Braze named an item id instead
+ * @param index      the object's index in that array, or -1 when unknown (a catalog item id that is
+ *                   not in the request)
  * @param id         the catalog item id Braze named, or null
  * @param message    Braze's reason
  */

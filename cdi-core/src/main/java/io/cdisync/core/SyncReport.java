@@ -33,6 +33,8 @@ public record SyncReport(String syncId, DataType dataType, SyncStatus status, bo
         long rowErrorsDropped, long requests, long rateLimitedWaits, Instant watermarkBefore, Instant watermarkAfter,
         Instant startedAt, Duration duration, CdiException failure) {
 
+    private static final int SUMMARY_ERRORS = 10;
+
     public SyncReport {
         Objects.requireNonNull(syncId, "syncId");
         Objects.requireNonNull(dataType, "dataType");
@@ -66,11 +68,13 @@ public record SyncReport(String syncId, DataType dataType, SyncStatus status, bo
         out.append("  requests ").append(requests).append(", 429s waited ").append(rateLimitedWaits).append('\n');
         out.append("  watermark ").append(watermarkBefore == null ? "(none)" : watermarkBefore).append(" -> ")
                 .append(watermarkAfter == null ? "(none)" : watermarkAfter).append('\n');
-        for (RowError error : rowErrors) {
+        int shown = Math.min(rowErrors.size(), SUMMARY_ERRORS);
+        for (RowError error : rowErrors.subList(0, shown)) {
             out.append("  row error: ").append(error).append('\n');
         }
-        if (rowErrorsDropped > 0) {
-            out.append("  ... and ").append(rowErrorsDropped).append(" more row errors\n");
+        long more = rowErrors.size() - shown + rowErrorsDropped;
+        if (more > 0) {
+            out.append("  ... and ").append(more).append(" more row errors\n");
         }
         if (failure != null) {
             out.append("  failure: ").append(failure.getMessage()).append('\n');

@@ -22,6 +22,9 @@ public final class Payloads {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
+    private static final java.util.regex.Pattern START_MARKER =
+            java.util.regex.Pattern.compile("\\(start marker at \\[Source: .*?; line: (\\d+), column: (\\d+)\\]\\)");
+
     private Payloads() {
     }
 
@@ -70,7 +73,7 @@ public final class Payloads {
         try {
             node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidRow(RowError.Kind.INVALID_PAYLOAD, "PAYLOAD is not valid JSON: " + e.getOriginalMessage()
+            throw new InvalidRow(RowError.Kind.INVALID_PAYLOAD, "PAYLOAD is not valid JSON: " + readable(e.getOriginalMessage())
                     + location(e));
         }
         if (node == null || node.isMissingNode()) {
@@ -111,6 +114,11 @@ public final class Payloads {
     private static InvalidRow tooLarge(long size, int maxBytes) {
         return new InvalidRow(RowError.Kind.INVALID_PAYLOAD, "PAYLOAD is " + size + " bytes; Braze accepts at most "
                 + maxBytes + " bytes per row");
+    }
+
+    /** Jackson's messages name its input source and settings; keep only what helps a user fix the row. */
+    private static String readable(String message) {
+        return START_MARKER.matcher(message).replaceAll("(opened at line $1, column $2)");
     }
 
     private static String location(JsonProcessingException e) {

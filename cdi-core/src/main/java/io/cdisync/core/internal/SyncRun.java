@@ -63,6 +63,7 @@ public final class SyncRun {
     private Instant lastReadAt;
     private int inFlight;
     private boolean flushing;
+    private boolean stopSending;
     private CdiException failure;
     private long lastCommitNanos;
     private long lastProgressNanos;
@@ -108,12 +109,19 @@ public final class SyncRun {
             }
             log.info("sync {}: reading {} from {} to {}{}", syncId, settings.source().describe(),
                     from == null ? "the beginning" : from, until, dryRun ? " (dry run)" : "");
-            capReached = readAndSend(new ReadRequest(from, until, settings.fetchSize()), until);
+            try {
+                capReached = readAndSend(new ReadRequest(from, until, settings.fetchSize()), until);
+            } catch (CdiException e) {
+                // A source failure: rows already read are still worth delivering before the run ends.
+                fail(e, e instanceof CdiException.Interrupted);
+            } catch (RuntimeException e) {
+                fail(new CdiException("unexpected failure reading " + settings.source().describe() + ": " + e, false, e), false);
+            }
             finishSending();
         } catch (CdiException e) {
-            fail(e);
+            fail(e, true);
         } catch (RuntimeException e) {
-            fail(new CdiException("unexpected failure in sync " + syncId + ": " + e, false, e));
+            fail(new CdiException("unexpected failure in sync " + syncId + ": " + e, false, e), true);
         } finally {
             checkpoint(true);
         }
@@ -195,7 +203,7 @@ public final class SyncRun {
         if (lastReadAt != null && updatedAt.isBefore(lastReadAt)) {
             fail(new CdiException.ConfigurationError("source " + settings.source().describe()
                     + " returned rows out of UPDATED_AT order (" + updatedAt + " after " + lastReadAt
-                    + "); the source must order rows by UPDATED_AT"));
+                    + "); the source must order rows by UPDATED_AT"), false);
             return;
         }
         lastReadAt = updatedAt;
@@ -255,7 +263,7 @@ public final class SyncRun {
 
     private void finishSending() {
         flushing = true;
-        while (failure == null) {
+        while (!stopSending) {
             drainCompletions();
             flushIdleLanes();
             if (inFlight == 0) {
@@ -265,7 +273,7 @@ public final class SyncRun {
             checkpoint(false);
             progress(false);
         }
-        // After a global failure, wait for what is already in flight: its outcome is worth recording.
+        // After a Braze or store failure, wait for what is already in flight: its outcome is worth recording.
         while (inFlight > 0) {
             awaitCompletion();
         }
@@ -288,7 +296,7 @@ public final class SyncRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(new CdiException.Interrupted("sync " + syncId + " was interrupted while waiting for Braze; rows in flight"
-                    + " will be sent again by the next run", e));
+                    + " will be sent again by the next run", e), true);
             inFlight = 0; // abandon: their rows stay undone, so the watermark does not pass them
         }
     }
@@ -298,7 +306,7 @@ public final class SyncRun {
         lane.busy = false;
         inFlight--;
         if (completion.error != null) {
-            fail(brazeFailure(completion.error));
+            fail(brazeFailure(completion.error), true);
             return;
         }
         BrazeResponse response = completion.response;
@@ -319,7 +327,7 @@ public final class SyncRun {
             item.pending.done = true;
         }
         advance();
-        if (failure == null && !lane.buffer.isEmpty() && (flushing || lane.buffer.size() >= BATCH)) {
+        if (!stopSending && !lane.buffer.isEmpty() && (flushing || lane.buffer.size() >= BATCH)) {
             send(lane);
         }
     }
@@ -355,10 +363,10 @@ public final class SyncRun {
         try {
             version = settings.store().commit(syncId, version, next);
         } catch (CdiException e) {
-            fail(e);
+            fail(e, true);
             return;
         } catch (RuntimeException e) {
-            fail(new CdiException.WatermarkStoreFailure("cannot save the watermark of sync " + syncId + ": " + e.getMessage(), e));
+            fail(new CdiException.WatermarkStoreFailure("cannot save the watermark of sync " + syncId + ": " + e.getMessage(), e), true);
             return;
         }
         edge.markSaved();
@@ -378,7 +386,14 @@ public final class SyncRun {
         notify(l -> l.onRowError(syncId, error));
     }
 
-    private void fail(CdiException e) {
+    /**
+     * Records the run's global failure (the first one wins). {@code stopSending} is false for source
+     * failures: rows already read still go to Braze before the run ends.
+     */
+    private void fail(CdiException e, boolean stopSending) {
+        if (stopSending) {
+            this.stopSending = true;
+        }
         if (failure != null) {
             return;
         }

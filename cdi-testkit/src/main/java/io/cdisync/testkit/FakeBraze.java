@@ -1,0 +1,428 @@
+package io.cdisync.testkit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A fake of Braze's REST API for tests: a real HTTP server on {@code 127.0.0.1} (ephemeral port)
+ * that enforces the contract of {@code POST /users/track}, {@code POST /users/delete} and the bulk
+ * catalog item endpoints ({@code POST|PUT|PATCH|DELETE /catalogs/{catalog}/items}), records what
+ * it accepted, and can inject rate limiting, latency and failures.
+ *
+ * <pre>{@code
+ * try (FakeBraze braze = FakeBraze.start()) {
+ *     // point the code under test at braze.url() with braze.apiKey()
+ *     assertEquals(3, braze.attributes().size());
+ * }
+ * }</pre>
+ *
+ * <p>Each request goes through, in this order: routing (unknown path: 404), authentication
+ * ({@code Authorization: Bearer <apiKey>}, else 401), the endpoint's rate limit if one is set (429),
+ * the next scheduled fault of its path ({@link #failNext}, {@link #dropNext}, {@link #delayNext}),
+ * then the endpoint's contract (method, {@code Content-Type: application/json}, body checks).
+ * Requests are served concurrently, so a delayed request does not hold back the others.
+ *
+ * <p>Thread-safe. The configuration given to the {@link Builder} is fixed; rate limits, latency,
+ * faults and catalogs can be changed while running. Always {@link #close()} it.
+ *
+ * <p>Starting a fake sets the system property {@code sun.net.httpserver.nodelay} to {@code true}
+ * unless it is already set, so that the JDK HTTP server answers without Nagle delays.
+ */
+public final class FakeBraze implements AutoCloseable {
+    /** The API key of {@link #start()} and the default of {@link Builder#apiKey(String)}. */
+    public static final String DEFAULT_API_KEY = "fake-braze-api-key";
+
+    private final String apiKey;
+    private final FakeBrazeDispatcher dispatcher;
+    private final FakeBrazeServer server;
+
+    private FakeBraze(Builder builder) {
+        this.apiKey = builder.apiKey;
+        this.dispatcher = new FakeBrazeDispatcher(apiKey);
+        dispatcher.trackLimit.set(builder.trackLimit.create());
+        dispatcher.deleteLimit.set(builder.deleteLimit.create());
+        dispatcher.catalogLimit.set(builder.catalogLimit.create());
+        dispatcher.latency(builder.latency);
+        builder.catalogs.forEach((name, maxItems) -> {
+            dispatcher.catalogs.create(name);
+            if (maxItems != null) {
+                dispatcher.catalogs.limit(name, maxItems);
+            }
+        });
+        this.server = new FakeBrazeServer(dispatcher);
+    }
+
+    /** {@return a running fake with the defaults: API key {@value #DEFAULT_API_KEY}, no rate limit or latency} */
+    public static FakeBraze start() {
+        return builder().start();
+    }
+
+    /** {@return a new builder for a custom fake, starting from the defaults of {@link #start()}} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@return the base URL to give the code under test: {@code "http://127.0.0.1:PORT"}, without trailing slash} */
+    public String url() {
+        return server.url();
+    }
+
+    /** {@return the REST API key the fake accepts, to send as {@code Authorization: Bearer <key>}} */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /**
+     * {@return deep copies of the attribute objects accepted by {@code /users/track}, as sent, in arrival
+     * order} Objects refused (object-level errors) or in refused requests are not included.
+     */
+    public List<ObjectNode> attributes() {
+        return dispatcher.recorder.attributes();
+    }
+
+    /** {@return deep copies of the event objects accepted by {@code /users/track}, as sent, in arrival order} */
+    public List<ObjectNode> events() {
+        return dispatcher.recorder.events();
+    }
+
+    /** {@return deep copies of the purchase objects accepted by {@code /users/track}, as sent, in arrival order} */
+    public List<ObjectNode> purchases() {
+        return dispatcher.recorder.purchases();
+    }
+
+    /**
+     * {@return the users deleted by {@code /users/delete}, in arrival order} Each is {@code {"external_id": ...}},
+     * {@code {"user_alias": {"alias_name": ..., "alias_label": ...}}} or {@code {"braze_id": ...}}.
+     */
+    public List<ObjectNode> deletedUsers() {
+        return dispatcher.recorder.deletedUsers();
+    }
+
+    /**
+     * {@return every request answered (or dropped) so far, whatever the answer, in arrival order} A
+     * request shows up here just before its answer is sent. The {@code Authorization} header is redacted.
+     */
+    public List<RecordedBrazeRequest> requests() {
+        return dispatcher.recorder.requests();
+    }
+
+    /**
+     * The requests received on one path, in arrival order.
+     *
+     * @param path e.g. {@code "/users/track"}
+     * @return the matching requests of {@link #requests()}
+     */
+    public List<RecordedBrazeRequest> requests(String path) {
+        Objects.requireNonNull(path, "path");
+        return requests().stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    /**
+     * How many requests were received on one path, whatever the answer.
+     *
+     * @param path e.g. {@code "/users/track"}
+     * @return the count
+     */
+    public int requestCount(String path) {
+        return dispatcher.recorder.requestCount(Objects.requireNonNull(path, "path"));
+    }
+
+    /** {@return how many requests were answered 429 because of a rate limit} */
+    public int rateLimitedCount() {
+        return dispatcher.recorder.rateLimitedCount();
+    }
+
+    /**
+     * Answers the next {@code n} requests to {@code /users/track} with {@code httpStatus} and
+     * {@code {"message": ...}}; nothing of them is recorded as accepted.
+     *
+     * @param n          how many requests, at least 0
+     * @param httpStatus the status, 400 to 599
+     */
+    public void failNext(int n, int httpStatus) {
+        failNext(FakeBrazeDispatcher.TRACK_PATH, n, httpStatus);
+    }
+
+    /**
+     * Answers the next {@code n} requests to {@code path} with {@code httpStatus}, as
+     * {@link #failNext(int, int)}. Faults of a path apply in the order they were scheduled.
+     *
+     * @param path       e.g. {@code "/users/delete"} or {@code "/catalogs/products/items"}
+     * @param n          how many requests, at least 0
+     * @param httpStatus the status, 400 to 599
+     */
+    public void failNext(String path, int n, int httpStatus) {
+        dispatcher.faults.add(path, n, FakeBrazeFaults.Fault.fail(httpStatus));
+    }
+
+    /**
+     * Reads the next {@code n} requests to {@code /users/track}, then closes their connection without
+     * answering (the client sees an unexpected end of stream); nothing of them is recorded as accepted.
+     *
+     * @param n how many requests, at least 0
+     */
+    public void dropNext(int n) {
+        dropNext(FakeBrazeDispatcher.TRACK_PATH, n);
+    }
+
+    /**
+     * Drops the next {@code n} requests to {@code path}, as {@link #dropNext(int)}.
+     *
+     * @param path e.g. {@code "/users/delete"}
+     * @param n    how many requests, at least 0
+     */
+    public void dropNext(String path, int n) {
+        dispatcher.faults.add(path, n, FakeBrazeFaults.Fault.drop());
+    }
+
+    /**
+     * Waits {@code delay} before processing each of the next {@code n} requests to
+     * {@code /users/track}, then answers them normally.
+     *
+     * @param n     how many requests, at least 0
+     * @param delay the wait, not negative
+     */
+    public void delayNext(int n, Duration delay) {
+        delayNext(FakeBrazeDispatcher.TRACK_PATH, n, delay);
+    }
+
+    /**
+     * Delays the next {@code n} requests to {@code path}, as {@link #delayNext(int, Duration)}.
+     *
+     * @param path  e.g. {@code "/users/delete"}
+     * @param n     how many requests, at least 0
+     * @param delay the wait, not negative
+     */
+    public void delayNext(String path, int n, Duration delay) {
+        dispatcher.faults.add(path, n, FakeBrazeFaults.Fault.delay(delay));
+    }
+
+    /**
+     * Refuses the {@code /users/track} objects (attributes, events and purchases) matching
+     * {@code predicate} with an object-level error {@code message}, as Braze does for objects it
+     * cannot process: the request is still answered 201 and the other objects are accepted. Applies
+     * until {@link #reset()}; when several rules match, the first added gives the message.
+     *
+     * @param predicate which objects to refuse; called concurrently, must not modify the object
+     * @param message   the error's {@code type}
+     */
+    public void rejectObjects(Predicate<ObjectNode> predicate, String message) {
+        dispatcher.track.addRule(predicate, message);
+    }
+
+    /**
+     * Sets the latency added to every request, before anything else is done with it.
+     *
+     * @param latency the wait, not negative; zero for none
+     */
+    public void latency(Duration latency) {
+        dispatcher.latency(FakeBrazeFaults.requireNonNegative(latency, "latency"));
+    }
+
+    /**
+     * Sets the rate limit of {@code /users/track}, starting a fresh window.
+     *
+     * @param requests requests allowed per window; 0 disables the limit
+     * @param window   the fixed window, at least 1 ms when {@code requests} is positive
+     */
+    public void trackRateLimit(int requests, Duration window) {
+        dispatcher.trackLimit.set(FakeBrazeRateLimiter.create(requests, window));
+    }
+
+    /**
+     * Sets the rate limit of {@code /users/delete}, starting a fresh window.
+     *
+     * @param requests requests allowed per window; 0 disables the limit
+     * @param window   the fixed window, at least 1 ms when {@code requests} is positive
+     */
+    public void deleteRateLimit(int requests, Duration window) {
+        dispatcher.deleteLimit.set(FakeBrazeRateLimiter.create(requests, window));
+    }
+
+    /**
+     * Sets the rate limit shared by all catalog item endpoints, starting a fresh window.
+     *
+     * @param requests requests allowed per window; 0 disables the limit
+     * @param window   the fixed window, at least 1 ms when {@code requests} is positive
+     */
+    public void catalogRateLimit(int requests, Duration window) {
+        dispatcher.catalogLimit.set(FakeBrazeRateLimiter.create(requests, window));
+    }
+
+    /**
+     * Creates an empty catalog, so that its items can be written; does nothing if it exists.
+     *
+     * @param name the catalog name, as in {@code /catalogs/{name}/items}
+     */
+    public void createCatalog(String name) {
+        dispatcher.catalogs.create(name);
+    }
+
+    /**
+     * Limits how many items a catalog may hold: writes that would add items beyond it are answered
+     * 400 {@code {"message": "Catalog item limit reached", "errors": [...]}} and change nothing.
+     *
+     * @param catalog  an existing catalog
+     * @param maxItems the most items it may hold, at least 0
+     */
+    public void catalogItemLimit(String catalog, int maxItems) {
+        dispatcher.catalogs.limit(catalog, maxItems);
+    }
+
+    /**
+     * The items of a catalog, by id, in the order they were first written. Each item is the object
+     * as last written (with its {@code id} field); {@code PATCH} merges top-level fields into it.
+     *
+     * @param catalog an existing catalog
+     * @return deep copies of the items; unmodifiable
+     * @throws IllegalArgumentException if there is no such catalog
+     */
+    public Map<String, ObjectNode> catalogItems(String catalog) {
+        return dispatcher.catalogs.items(catalog);
+    }
+
+    /**
+     * Forgets what was recorded (accepted objects, deleted users, catalog items, requests, counters),
+     * the scheduled faults, the {@link #rejectObjects} rules and the current rate limit windows. The
+     * configuration (API key, rate limits, latency, catalogs and their limits) stays.
+     */
+    public void reset() {
+        dispatcher.faults.clear();
+        dispatcher.track.clearRules();
+        dispatcher.resetLimiters();
+        dispatcher.catalogs.clearItems();
+        dispatcher.recorder.clear();
+    }
+
+    /** Stops the server and its threads; requests in progress are abandoned. Idempotent. */
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** {@return a description without secrets, e.g. {@code "FakeBraze[http://127.0.0.1:40123]"}} */
+    @Override
+    public String toString() {
+        return "FakeBraze[" + server.url() + "]";
+    }
+
+    /** Configuration of a {@link FakeBraze}; not thread-safe, use it from one thread then {@link #start()}. */
+    public static final class Builder {
+        private String apiKey = DEFAULT_API_KEY;
+        private FakeBrazeRateLimiter.Spec trackLimit = FakeBrazeRateLimiter.Spec.NONE;
+        private FakeBrazeRateLimiter.Spec deleteLimit = FakeBrazeRateLimiter.Spec.NONE;
+        private FakeBrazeRateLimiter.Spec catalogLimit = FakeBrazeRateLimiter.Spec.NONE;
+        private Duration latency = Duration.ZERO;
+        private final Map<String, Integer> catalogs = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the REST API key to accept.
+         *
+         * @param apiKey a non-blank key
+         * @return this builder
+         */
+        public Builder apiKey(String apiKey) {
+            Objects.requireNonNull(apiKey, "apiKey");
+            if (apiKey.isBlank() || !apiKey.strip().equals(apiKey)) {
+                throw new IllegalArgumentException("apiKey must be non-blank, without surrounding whitespace");
+            }
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /**
+         * Sets the rate limit of {@code /users/track}.
+         *
+         * @param requests requests allowed per window; 0 for no limit
+         * @param window   the fixed window, at least 1 ms when {@code requests} is positive
+         * @return this builder
+         */
+        public Builder trackRateLimit(int requests, Duration window) {
+            this.trackLimit = FakeBrazeRateLimiter.Spec.of(requests, window);
+            return this;
+        }
+
+        /**
+         * Sets the rate limit of {@code /users/delete}.
+         *
+         * @param requests requests allowed per window; 0 for no limit
+         * @param window   the fixed window, at least 1 ms when {@code requests} is positive
+         * @return this builder
+         */
+        public Builder deleteRateLimit(int requests, Duration window) {
+            this.deleteLimit = FakeBrazeRateLimiter.Spec.of(requests, window);
+            return this;
+        }
+
+        /**
+         * Sets the rate limit shared by all catalog item endpoints.
+         *
+         * @param requests requests allowed per window; 0 for no limit
+         * @param window   the fixed window, at least 1 ms when {@code requests} is positive
+         * @return this builder
+         */
+        public Builder catalogRateLimit(int requests, Duration window) {
+            this.catalogLimit = FakeBrazeRateLimiter.Spec.of(requests, window);
+            return this;
+        }
+
+        /**
+         * Sets the latency added to every request.
+         *
+         * @param latency the wait, not negative
+         * @return this builder
+         */
+        public Builder latency(Duration latency) {
+            this.latency = FakeBrazeFaults.requireNonNegative(latency, "latency");
+            return this;
+        }
+
+        /**
+         * Creates an empty catalog at start.
+         *
+         * @param name the catalog name
+         * @return this builder
+         */
+        public Builder catalog(String name) {
+            Objects.requireNonNull(name, "name");
+            catalogs.putIfAbsent(name, null);
+            return this;
+        }
+
+        /**
+         * Creates a catalog at start that may hold at most {@code maxItems} items.
+         *
+         * @param name     the catalog name
+         * @param maxItems the most items it may hold, at least 0
+         * @return this builder
+         */
+        public Builder catalog(String name, int maxItems) {
+            Objects.requireNonNull(name, "name");
+            if (maxItems < 0) {
+                throw new IllegalArgumentException("maxItems must be >= 0, was " + maxItems);
+            }
+            catalogs.put(name, maxItems);
+            return this;
+        }
+
+        /**
+         * Starts a fake with this configuration. Each call starts a new, independent fake sharing no
+         * state with the others.
+         *
+         * @return the running fake
+         * @throws UncheckedIOException if no port could be opened
+         */
+        public FakeBraze start() {
+            return new FakeBraze(this);
+        }
+    }
+}
