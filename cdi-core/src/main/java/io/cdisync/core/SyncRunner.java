@@ -80,6 +80,7 @@ public final class SyncRunner {
     public static final class Builder {
         private String syncId;
         private DataType dataType = DataType.USER_ATTRIBUTES;
+        private String catalog;
         private SourceConnector source;
         private BrazeClient braze;
         private WatermarkStore store;
@@ -112,6 +113,16 @@ public final class SyncRunner {
         /** What the sync sends (default {@link DataType#USER_ATTRIBUTES}). */
         public Builder dataType(DataType dataType) {
             this.dataType = Objects.requireNonNull(dataType, "dataType");
+            return this;
+        }
+
+        /** The catalog a {@link DataType#CATALOG_ITEMS} sync writes to (required for that type, refused for others). */
+        public Builder catalog(String catalog) {
+            Objects.requireNonNull(catalog, "catalog");
+            if (catalog.isBlank()) {
+                throw new IllegalArgumentException("catalog must not be blank");
+            }
+            this.catalog = catalog;
             return this;
         }
 
@@ -238,10 +249,13 @@ public final class SyncRunner {
             if (store == null) {
                 throw new IllegalStateException("watermarkStore is required");
             }
-            if (dataType != DataType.USER_ATTRIBUTES) {
-                throw new IllegalStateException("dataType " + dataType + " is not supported yet; USER_ATTRIBUTES is");
+            if (dataType == DataType.CATALOG_ITEMS && catalog == null) {
+                throw new IllegalStateException("catalog is required for a CATALOG_ITEMS sync (the catalog's name in Braze)");
             }
-            return new SyncRunner(new RunSettings(syncId, dataType, source, braze, store, resolver, lookback, settleDelay,
+            if (dataType != DataType.CATALOG_ITEMS && catalog != null) {
+                throw new IllegalStateException("catalog is set but dataType is " + dataType + "; only CATALOG_ITEMS syncs write to a catalog");
+            }
+            return new SyncRunner(new RunSettings(syncId, dataType, catalog, source, braze, store, resolver, lookback, settleDelay,
                     maxRowsPerRun, concurrency, updateExistingOnly, checkpointInterval, fetchSize, maxReportedErrors,
                     listener, clock));
         }

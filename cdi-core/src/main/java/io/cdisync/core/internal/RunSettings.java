@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 /** Everything one run needs, as validated by {@code SyncRunner.Builder}. */
-public record RunSettings(String syncId, DataType dataType, SourceConnector source, BrazeClient braze,
+public record RunSettings(String syncId, DataType dataType, String catalog, SourceConnector source, BrazeClient braze,
         WatermarkStore store, IdentifierResolver resolver, Duration lookback, Duration settleDelay, long maxRowsPerRun,
         int concurrency, boolean updateExistingOnly, Duration checkpointInterval, int fetchSize, int maxReportedErrors,
         SyncListener listener, Clock clock) {

@@ -1,11 +1,8 @@
 package io.cdisync.core.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdisync.braze.BrazeException;
-import io.cdisync.braze.BrazeLimits;
 import io.cdisync.braze.BrazeResponse;
 import io.cdisync.braze.ObjectError;
-import io.cdisync.braze.TrackRequest;
 import io.cdisync.core.CdiException;
 import io.cdisync.core.RowError;
 import io.cdisync.core.SyncProgress;
@@ -42,12 +39,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncRun {
     private static final Logger log = LoggerFactory.getLogger(SyncRun.class);
-    private static final int BATCH = BrazeLimits.TRACK_OBJECTS_PER_ARRAY;
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RunSettings settings;
     private final boolean dryRun;
     private final RowTranslator translator;
+    private final Endpoint endpoint;
+    private final int batchLimit;
     private final String syncId;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Edge edge;
@@ -84,12 +82,14 @@ public final class SyncRun {
         this.dryRun = dryRun;
         this.syncId = settings.syncId();
         this.translator = new RowTranslator(settings.dataType(), settings.resolver(), settings.updateExistingOnly());
+        this.endpoint = Endpoint.of(settings.dataType(), settings.catalog());
+        this.batchLimit = endpoint.batchLimit();
         this.edge = new Edge(settings.lookback());
         this.lanes = new Lane[settings.concurrency()];
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane();
         }
-        this.maxPending = Math.max(4 * BATCH * lanes.length, settings.fetchSize() * 2);
+        this.maxPending = Math.max(4 * batchLimit * lanes.length, settings.fetchSize() * 2);
     }
 
     public SyncReport execute() {
@@ -228,25 +228,29 @@ public final class SyncRun {
             return;
         }
         Lane lane = lanes[Math.floorMod(translated.laneKey().hashCode(), lanes.length)];
-        lane.buffer.add(new Item(entry, rowKey, translated.laneKey(), translated.object()));
-        if (!lane.busy && lane.buffer.size() >= BATCH) {
+        lane.buffer.add(new Item(entry, rowKey, translated));
+        if (!lane.busy && lane.buffer.size() >= batchLimit) {
             send(lane);
         }
     }
 
+    /** Sends the lane's next batch: up to the endpoint's limit, all upserts or all deletes (catalogs). */
     private void send(Lane lane) {
-        int size = Math.min(BATCH, lane.buffer.size());
+        boolean delete = lane.buffer.get(0).translated.delete();
+        int size = 1;
+        while (size < batchLimit && size < lane.buffer.size() && lane.buffer.get(size).translated.delete() == delete) {
+            size++;
+        }
         List<Item> items = new ArrayList<>(lane.buffer.subList(0, size));
         lane.buffer.subList(0, size).clear();
-        List<ObjectNode> objects = new ArrayList<>(size);
+        List<RowTranslator.Translated> batch = new ArrayList<>(size);
         for (Item item : items) {
-            objects.add(item.object);
+            batch.add(item.translated);
         }
-        TrackRequest request = TrackRequest.attributes(objects);
         if (dryRun) {
-            completions.add(new Completion(lane, items, new BrazeResponse(201, "dry run", List.of(), 0, 0), null));
+            completions.add(new Completion(lane, items, new BrazeResponse(200, "dry run", List.of(), 0, 0), null));
         } else {
-            settings.braze().track(request)
+            endpoint.send(settings.braze(), batch)
                     .whenComplete((response, error) -> completions.add(new Completion(lane, items, response, error)));
         }
         lane.busy = true;
@@ -314,20 +318,30 @@ public final class SyncRun {
             requests++;
         }
         rateLimitedWaits += response.rateLimitedWaits();
-        Map<Integer, ObjectError> errors = response.errors().isEmpty() ? Map.of() : response.errorsByIndex("attributes");
+        List<RowTranslator.Translated> batch = new ArrayList<>(completion.items.size());
+        for (Item item : completion.items) {
+            batch.add(item.translated);
+        }
+        String outOfSpace = endpoint.globalError(response);
+        if (outOfSpace != null) {
+            // Not the rows' fault: the catalog is full. The batch stays undone, so the watermark stops before it.
+            fail(new CdiException.BrazeFailure(outOfSpace, response.statusCode(), null, false, null), true);
+            return;
+        }
+        Map<Integer, ObjectError> errors = endpoint.errors(response, batch);
         for (int i = 0; i < completion.items.size(); i++) {
             Item item = completion.items.get(i);
             ObjectError error = errors.get(i);
             if (error == null) {
                 rowsDelivered++;
             } else {
-                rowError(new RowError(item.rowKey, item.pending.updatedAt, item.identifier, RowError.Kind.REJECTED_BY_BRAZE,
-                        "rejected by Braze: " + error.message()));
+                rowError(new RowError(item.rowKey, item.pending.updatedAt, item.translated.target(),
+                        RowError.Kind.REJECTED_BY_BRAZE, "rejected by Braze: " + error.message()));
             }
             item.pending.done = true;
         }
         advance();
-        if (!stopSending && !lane.buffer.isEmpty() && (flushing || lane.buffer.size() >= BATCH)) {
+        if (!stopSending && !lane.buffer.isEmpty() && (flushing || lane.buffer.size() >= batchLimit)) {
             send(lane);
         }
     }
@@ -457,11 +471,11 @@ public final class SyncRun {
         }
     }
 
-    private record Item(Pending pending, String rowKey, String identifier, ObjectNode object) {
+    private record Item(Pending pending, String rowKey, RowTranslator.Translated translated) {
     }
 
     private static final class Lane {
-        final List<Item> buffer = new ArrayList<>(BATCH);
+        final List<Item> buffer = new ArrayList<>();
         boolean busy;
     }
 
