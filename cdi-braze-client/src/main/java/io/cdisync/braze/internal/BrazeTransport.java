@@ -265,7 +265,7 @@ public final class BrazeTransport implements AutoCloseable {
             public void onFailure(Call call, IOException e) {
                 String error = apiKey.redact(e.toString());
                 if (!closed) {
-                    log.warn("No answer from Braze to {} {} (attempt {}): {}", exchange.method, exchange.path,
+                    log.info("No answer from Braze to {} {} (attempt {}): {}", exchange.method, exchange.path,
                             exchange.attempts.get(), error);
                 }
                 future.completeExceptionally(new BrazeException.Unavailable("no answer from Braze to " + exchange.method + " "
@@ -309,7 +309,7 @@ public final class BrazeTransport implements AutoCloseable {
                     + status + (message.isEmpty() ? "" : ": " + message) + "); check the key, its permissions"
                     + " and that the endpoint is your workspace's instance", status, requestId));
         } else if (status >= 500 || status == 408) {
-            log.warn("Braze answered {} to {} (attempt {})", status, what, exchange.attempts.get());
+            log.info("Braze answered {} to {} (attempt {})", status, what, exchange.attempts.get());
             future.completeExceptionally(new BrazeException.Unavailable("Braze answered " + status + " to " + what
                     + (message.isEmpty() ? "" : ": " + message), status, requestId, null));
         } else {
