@@ -65,6 +65,19 @@ public final class SyncRunner {
         return new SyncRun(settings, true).execute();
     }
 
+    /**
+     * The next {@code limit} rows a run would read (from the watermark, minus the lookback), each with the
+     * Braze object it would become or its row error. Sends nothing; moves no watermark.
+     *
+     * @throws CdiException when the source or the store fails
+     */
+    public java.util.List<PreviewRow> preview(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return io.cdisync.core.internal.Previewer.preview(settings, limit);
+    }
+
     /** The sync's id. */
     public String syncId() {
         return settings.syncId();

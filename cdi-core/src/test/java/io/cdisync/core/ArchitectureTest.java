@@ -30,6 +30,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheJdbcSourceUsesItsInternals() {
+        noClasses().that().resideOutsideOfPackage("io.cdisync.core.jdbc..")
+                .should().dependOnClassesThat().resideInAPackage("io.cdisync.core.jdbc.internal..")
+                .because("io.cdisync.core.jdbc.internal is not API; use JdbcSource, SqlDialect, ConnectionFactory and JdbcErrors")
+                .check(CORE);
+    }
+
+    @Test
     void spiAndPublicTypesDoNotExposeTheEngine() {
         noClasses().that().resideInAnyPackage("io.cdisync.core.store..")
                 .should().dependOnClassesThat().resideInAPackage("io.cdisync.core.internal..")

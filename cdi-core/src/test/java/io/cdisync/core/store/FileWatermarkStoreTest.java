@@ -37,7 +37,8 @@ class FileWatermarkStoreTest {
         roundTrip(new InMemoryWatermarkStore());
     }
 
-    private static void roundTrip(WatermarkStore store) {
+    /** The compare-and-set rules every store obeys; shared with the JDBC store tests. */
+    static void roundTrip(WatermarkStore store) {
         assertThat(store.load("s")).isEmpty();
         assertThat(store.commit("s", 0, W1)).isEqualTo(1);
         assertThat(store.load("s")).contains(new StoredWatermark(W1, 1));

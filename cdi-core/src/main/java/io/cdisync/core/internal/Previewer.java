@@ -1,0 +1,58 @@
+package io.cdisync.core.internal;
+
+import io.cdisync.core.CdiException;
+import io.cdisync.core.PreviewRow;
+import io.cdisync.core.RowError;
+import io.cdisync.core.spi.ReadRequest;
+import io.cdisync.core.spi.RowBatch;
+import io.cdisync.core.spi.RowStream;
+import io.cdisync.core.spi.SourceRow;
+import io.cdisync.core.spi.StoredWatermark;
+import io.cdisync.core.spi.TableWatermark;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the next rows a run would read and translates them, sending nothing. */
+public final class Previewer {
+    private Previewer() {
+    }
+
+    public static List<PreviewRow> preview(RunSettings settings, int limit) {
+        Instant until = settings.clock().instant().minus(settings.settleDelay());
+        Instant from = settings.store().load(settings.syncId()).map(StoredWatermark::watermark)
+                .filter(TableWatermark.class::isInstance).map(w -> ((TableWatermark) w).updatedAt().minus(settings.lookback()))
+                .filter(f -> !f.isAfter(until)).orElse(null);
+        RowTranslator translator = new RowTranslator(settings.dataType(), settings.resolver(), settings.updateExistingOnly());
+        List<PreviewRow> rows = new ArrayList<>(limit);
+        try (RowStream stream = settings.source().read(new ReadRequest(from, until, Math.min(limit, settings.fetchSize())))) {
+            RowBatch batch;
+            while (rows.size() < limit && (batch = stream.nextBatch()) != null) {
+                for (SourceRow row : batch.rows()) {
+                    if (rows.size() >= limit) {
+                        break;
+                    }
+                    rows.add(previewRow(translator, row, rows.size() + 1));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static PreviewRow previewRow(RowTranslator translator, SourceRow row, int position) {
+        String rowKey = row.rowKey() != null ? row.rowKey() : "#" + position + " (UPDATED_AT " + row.updatedAt() + ")";
+        if (row.updatedAt() == null) {
+            return new PreviewRow(rowKey, null, null, new RowError(rowKey, null, null, RowError.Kind.INVALID_UPDATED_AT,
+                    "UPDATED_AT is NULL; every row needs the time it was last changed"));
+        }
+        try {
+            RowTranslator.Translated translated = translator.translate(row);
+            return new PreviewRow(rowKey, row.updatedAt(), translated.object(), null);
+        } catch (InvalidRow invalid) {
+            return new PreviewRow(rowKey, row.updatedAt(), null,
+                    new RowError(rowKey, row.updatedAt(), null, invalid.kind(), invalid.getMessage()));
+        } catch (CdiException e) {
+            throw e;
+        }
+    }
+}
