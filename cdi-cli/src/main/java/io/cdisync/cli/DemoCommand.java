@@ -7,16 +7,20 @@ import io.cdisync.core.SyncProgress;
 import io.cdisync.core.SyncReport;
 import io.cdisync.core.SyncRunner;
 import io.cdisync.core.SyncStatus;
-import io.cdisync.core.spi.SourceRow;
+import io.cdisync.core.jdbc.ConnectionFactory;
+import io.cdisync.core.jdbc.JdbcSource;
+import io.cdisync.core.jdbc.SqlDialect;
 import io.cdisync.core.store.FileWatermarkStore;
 import io.cdisync.testkit.BrazeTestClients;
 import io.cdisync.testkit.FakeBraze;
-import io.cdisync.testkit.FakeTable;
-import io.cdisync.testkit.FakeWarehouse;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,10 +29,12 @@ import java.util.stream.Stream;
 
 /**
  * {@code cdi demo}: a self-contained sync. A generated USERS_ATTRIBUTES_SYNC table (with a few broken
- * rows) in the embedded fake warehouse is synced to a fake Braze listening on 127.0.0.1, then new rows
- * are added and a second, incremental run picks up only those.
+ * rows) in an embedded DuckDB file is synced to a fake Braze listening on 127.0.0.1, then new rows are
+ * added and a second, incremental run picks up only those.
  */
 final class DemoCommand {
+    private static final String TABLE = "USERS_ATTRIBUTES_SYNC";
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -58,23 +64,24 @@ final class DemoCommand {
         }
         Path state;
         try {
-            state = Files.createTempDirectory("cdi-demo-state");
+            state = Files.createTempDirectory("cdi-demo");
         } catch (IOException e) {
             err.println("cdi demo: cannot create a temporary directory: " + e.getMessage());
             return Main.GLOBAL_FAILURE;
         }
+        String url = "jdbc:duckdb:" + state.resolve("warehouse.duckdb");
         try (FakeBraze braze = FakeBraze.start(); BrazeClient client = BrazeTestClients.clientFor(braze)) {
-            FakeWarehouse warehouse = new FakeWarehouse();
-            FakeTable table = warehouse.createTable("USERS_ATTRIBUTES_SYNC");
             Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(2));
-            generate(table, start, rows);
-            out.println("cdi demo: " + rows + " rows in table USERS_ATTRIBUTES_SYNC (embedded fake warehouse)");
+            execute(url, "CREATE TABLE " + TABLE + " (UPDATED_AT TIMESTAMP, EXTERNAL_ID VARCHAR, PAYLOAD VARCHAR)",
+                    generate(start, rows));
+            out.println("cdi demo: " + rows + " rows in table " + TABLE + " of an embedded DuckDB database");
             out.println("          -> fake Braze at " + braze.url() + ", watermark in " + state);
             out.println();
 
             SyncRunner runner = SyncRunner.builder()
                     .syncId("demo-users")
-                    .source(warehouse.connector("USERS_ATTRIBUTES_SYNC"))
+                    .source(JdbcSource.builder().connectionFactory(ConnectionFactory.of(url)).table(TABLE)
+                            .dialect(SqlDialect.duckdb()).build())
                     .braze(client)
                     .watermarkStore(new FileWatermarkStore(state))
                     .lookback(Duration.ofMinutes(10))
@@ -86,10 +93,8 @@ final class DemoCommand {
             out.print(first.summary());
             out.println();
 
-            for (int i = 0; i < 5; i++) {
-                table.insert(FakeTable.attributes(start.plus(Duration.ofMinutes(90)), "new-user-" + i,
-                        "{\"plan\":\"trial\",\"signup\":{\"channel\":\"web\"}}"));
-            }
+            execute(url, "INSERT INTO " + TABLE + " SELECT TIMESTAMP '" + timestamp(start.plus(Duration.ofMinutes(90)))
+                    + "', 'new-user-' || i, '{\"plan\":\"trial\",\"signup\":{\"channel\":\"web\"}}' FROM range(0, 5) t(i)");
             SyncReport second = runner.run();
             out.println("second run, after 5 new rows were added");
             out.print(second.summary());
@@ -100,28 +105,39 @@ final class DemoCommand {
             braze.attributes().stream().limit(3).map(ObjectNode::toString).forEach(s -> out.println("  " + s));
             boolean ok = first.status() != SyncStatus.ERROR && second.status() != SyncStatus.ERROR;
             return ok ? Main.OK : Main.GLOBAL_FAILURE;
+        } catch (SQLException e) {
+            err.println("cdi demo: cannot create the sample DuckDB table: " + e.getMessage());
+            return Main.GLOBAL_FAILURE;
         } finally {
             deleteQuietly(state);
         }
     }
 
-    /** Users with a few attribute versions each, nested objects and arrays, and some broken rows. */
-    private static void generate(FakeTable table, Instant start, int rows) {
-        int users = Math.max(1, rows / 4);
-        for (int i = 0; i < rows; i++) {
-            Instant updatedAt = start.plusMillis(i * 500L);
-            String user = "user-" + (i % users);
-            String payload;
-            if (i % 997 == 13) {
-                payload = "{\"plan\": \"gold\""; // malformed: a row error, the rest of the batch still goes
-            } else if (i % 1499 == 7) {
-                payload = "{\"external_id\":\"someone-else\"}"; // identifier inside PAYLOAD: refused
-            } else {
-                payload = "{\"plan\":\"" + (i % 3 == 0 ? "gold" : "silver") + "\",\"visits\":" + i
-                        + ",\"address\":{\"city\":\"Paris\",\"zip\":\"750" + (i % 20) + "\"},\"pets\":[{\"name\":\"Rex\"}]}";
+    private static void execute(String url, String... statements) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
             }
-            table.insert(SourceRow.builder().updatedAt(updatedAt).externalId(user).payload(payload).build());
         }
+    }
+
+    private static String timestamp(Instant instant) {
+        return instant.toString().replace('T', ' ').replace("Z", "");
+    }
+
+    /**
+     * Users with a few attribute versions each, nested objects and arrays, and some broken rows (malformed
+     * JSON, an identifier inside PAYLOAD): those are reported, and the rest of their batch still goes.
+     */
+    private static String generate(Instant start, int rows) {
+        int users = Math.max(1, rows / 4);
+        return "INSERT INTO " + TABLE + " SELECT TIMESTAMP '" + timestamp(start) + "' + INTERVAL (i * 500) MILLISECOND,"
+                + " 'user-' || (i % " + users + "),"
+                + " CASE WHEN i % 997 = 13 THEN '{\"plan\": \"gold\"'"
+                + " WHEN i % 1499 = 7 THEN '{\"external_id\":\"someone-else\"}'"
+                + " ELSE '{\"plan\":\"' || CASE WHEN i % 3 = 0 THEN 'gold' ELSE 'silver' END || '\",\"visits\":' || i"
+                + " || ',\"address\":{\"city\":\"Paris\",\"zip\":\"750' || (i % 20) || '\"},\"pets\":[{\"name\":\"Rex\"}]}' END"
+                + " FROM range(0, " + rows + ") t(i)";
     }
 
     private static void deleteQuietly(Path dir) {

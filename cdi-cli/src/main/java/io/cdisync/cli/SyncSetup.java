@@ -1,0 +1,106 @@
+package io.cdisync.cli;
+
+import io.cdisync.braze.BrazeClient;
+import io.cdisync.core.CdiException;
+import io.cdisync.core.SyncListener;
+import io.cdisync.core.SyncRunner;
+import io.cdisync.core.spi.SourceConnector;
+import io.cdisync.core.spi.SourceProvider;
+import io.cdisync.core.spi.SourceSettings;
+import io.cdisync.core.spi.WatermarkStore;
+import io.cdisync.core.store.FileWatermarkStore;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** Builds the library objects a config describes: source, Braze client, watermark store, runner. */
+final class SyncSetup implements AutoCloseable {
+    final CliConfig config;
+    final SourceConnector source;
+    final BrazeClient braze;
+    final WatermarkStore store;
+    final Path runLogDirectory;
+
+    SyncSetup(CliConfig config) {
+        this.config = config;
+        this.store = store(config.state());
+        this.runLogDirectory = config.state().get("type").equals("file") ? Path.of(config.state().get("path")) : null;
+        this.source = source(config.source(), config.sync().dataType().name());
+        BrazeClient.Builder client = BrazeClient.builder().endpoint(config.braze().endpoint()).apiKey(config.braze().apiKey());
+        if (config.braze().maxRequestsInFlight() != null) {
+            client.maxRequestsInFlight(config.braze().maxRequestsInFlight());
+        }
+        this.braze = client.build();
+    }
+
+    SyncRunner runner(SyncListener listener) {
+        CliConfig.Sync sync = config.sync();
+        SyncRunner.Builder builder = SyncRunner.builder().syncId(sync.name()).dataType(sync.dataType()).source(source)
+                .braze(braze).watermarkStore(store).lookback(sync.lookback()).settleDelay(sync.settleDelay())
+                .updateExistingOnly(sync.updateExistingOnly()).listener(listener);
+        if (sync.catalog() != null) {
+            builder.catalog(sync.catalog());
+        }
+        if (sync.concurrency() != null) {
+            builder.concurrency(sync.concurrency());
+        }
+        if (sync.maxRowsPerRun() != null) {
+            builder.maxRowsPerRun(sync.maxRowsPerRun());
+        }
+        return builder.build();
+    }
+
+    static Map<String, SourceProvider> providers() {
+        Map<String, SourceProvider> providers = new TreeMap<>();
+        for (SourceProvider provider : ServiceLoader.load(SourceProvider.class)) {
+            providers.put(provider.type(), provider);
+        }
+        return providers;
+    }
+
+    private static SourceConnector source(Map<String, String> values, String dataType) {
+        String type = CliConfig.required(values, "source", "type");
+        Map<String, SourceProvider> providers = providers();
+        SourceProvider provider = providers.get(type);
+        if (provider == null) {
+            throw new ConfigException("source.type: unknown source type '" + type + "'; known types are " + providers.keySet());
+        }
+        Map<String, String> settings = new HashMap<>(values);
+        settings.remove("type");
+        for (String key : settings.keySet()) {
+            if (!provider.keys().contains(key) || key.equals("dataType")) {
+                throw new ConfigException("source." + key + ": unknown key for source type " + type + "; known keys are "
+                        + new java.util.TreeSet<>(provider.keys()));
+            }
+        }
+        settings.put("dataType", dataType); // set by the host, never by the user: the connection test checks its columns
+        try {
+            return provider.create(new SourceSettings("source", settings));
+        } catch (CdiException.ConfigurationError e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static WatermarkStore store(Map<String, String> values) {
+        String type = CliConfig.required(values, "state", "type");
+        switch (type) {
+            case "file" -> {
+                for (String key : values.keySet()) {
+                    if (!key.equals("type") && !key.equals("path")) {
+                        throw new ConfigException("state." + key + ": unknown key for state type file; known keys are [path]");
+                    }
+                }
+                return new FileWatermarkStore(Path.of(CliConfig.required(values, "state", "path")));
+            }
+            default -> throw new ConfigException("state.type: unknown state type '" + type + "'; known types are [file]");
+        }
+    }
+
+    @Override
+    public void close() {
+        braze.close();
+        source.close();
+    }
+}
