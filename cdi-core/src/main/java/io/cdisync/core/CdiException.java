@@ -84,6 +84,13 @@ public class CdiException extends RuntimeException {
         }
     }
 
+    /** The run exceeded its run timeout; what was not delivered is left for the next run. */
+    public static class TimedOut extends CdiException {
+        public TimedOut(String message) {
+            super(message, true, null);
+        }
+    }
+
     /** The sync was interrupted or cancelled by its host. */
     public static class Interrupted extends CdiException {
         public Interrupted(String message, Throwable cause) {

@@ -108,6 +108,7 @@ public final class SyncRunner {
         private int maxReportedErrors = 1_000;
         private SyncListener listener = new SyncListener() { };
         private Clock clock = Clock.systemUTC();
+        private Duration runTimeout;
 
         private Builder() {
         }
@@ -238,6 +239,20 @@ public final class SyncRunner {
             return this;
         }
 
+        /**
+         * Longest time one run may take (default: no limit). A run past it stops reading, abandons what is in
+         * flight (those rows stay undone: the watermark does not pass them) and ends with
+         * {@link CdiException.TimedOut}. Bounds a run against a Braze that never answers.
+         */
+        public Builder runTimeout(Duration runTimeout) {
+            Objects.requireNonNull(runTimeout, "runTimeout");
+            if (runTimeout.isNegative() || runTimeout.isZero()) {
+                throw new IllegalArgumentException("runTimeout must be positive, was " + runTimeout);
+            }
+            this.runTimeout = runTimeout;
+            return this;
+        }
+
         /** The clock that decides "now" (settle delay, report times); for tests. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -270,7 +285,7 @@ public final class SyncRunner {
             }
             return new SyncRunner(new RunSettings(syncId, dataType, catalog, source, braze, store, resolver, lookback, settleDelay,
                     maxRowsPerRun, concurrency, updateExistingOnly, checkpointInterval, fetchSize, maxReportedErrors,
-                    listener, clock));
+                    listener, clock, runTimeout));
         }
 
         private static Duration nonNegative(String name, Duration value) {

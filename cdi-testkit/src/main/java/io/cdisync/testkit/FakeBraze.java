@@ -289,15 +289,35 @@ public final class FakeBraze implements AutoCloseable {
 
     /**
      * Forgets what was recorded (accepted objects, deleted users, catalog items, requests, counters),
-     * the scheduled faults, the {@link #rejectObjects} rules and the current rate limit windows. The
+     * the scheduled, random and outage faults, the {@link #rejectObjects} rules and the current rate limit windows. The
      * configuration (API key, rate limits, latency, catalogs and their limits) stays.
      */
     public void reset() {
         dispatcher.faults.clear();
+        dispatcher.chaos.set(null);
+        dispatcher.outageUntilMillis = 0;
         dispatcher.track.clearRules();
         dispatcher.resetLimiters();
         dispatcher.catalogs.clearItems();
         dispatcher.recorder.clear();
+    }
+
+    /**
+     * Answers every request with 503 for {@code duration} from now (after auth and rate limiting), as
+     * during a Braze outage; nothing is recorded as accepted meanwhile.
+     */
+    public void outage(Duration duration) {
+        dispatcher.outageUntilMillis = System.currentTimeMillis() + duration.toMillis();
+    }
+
+    /**
+     * From now on, each request that no scheduled fault applies to independently gets a 5xx (500 or 503)
+     * with probability {@code serverErrors}, a dropped connection with {@code drops}, or an answer delayed
+     * by {@code slowDelay} with {@code slow}. Deterministic for a seed and a request order. {@link #reset()}
+     * turns it off.
+     */
+    public void randomFaults(long seed, double serverErrors, double drops, double slow, Duration slowDelay) {
+        dispatcher.chaos.set(new FakeBrazeChaos(seed, serverErrors, drops, slow, slowDelay));
     }
 
     /** Stops the server and its threads; requests in progress are abandoned. Idempotent. */

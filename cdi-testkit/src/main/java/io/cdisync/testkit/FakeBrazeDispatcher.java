@@ -50,6 +50,8 @@ final class FakeBrazeDispatcher implements HttpHandler {
     private final byte[] apiKey;
     final FakeBrazeRecorder recorder = new FakeBrazeRecorder();
     final FakeBrazeFaults faults = new FakeBrazeFaults();
+    final AtomicReference<FakeBrazeChaos> chaos = new AtomicReference<>();
+    volatile long outageUntilMillis;
     final FakeBrazeCatalogs catalogs = new FakeBrazeCatalogs();
     final FakeBrazeTrackHandler track = new FakeBrazeTrackHandler(recorder);
     private final FakeBrazeUserDeleteHandler delete = new FakeBrazeUserDeleteHandler(recorder);
@@ -133,7 +135,14 @@ final class FakeBrazeDispatcher implements HttpHandler {
                 return FakeBrazeResponse.message(429, "Rate limit exceeded").withHeaders(rateHeaders);
             }
         }
+        if (now < outageUntilMillis) {
+            return FakeBrazeResponse.message(503, "FakeBraze outage").withHeaders(rateHeaders);
+        }
         FakeBrazeFaults.Fault fault = faults.next(path);
+        FakeBrazeChaos random = chaos.get();
+        if (fault == null && random != null) {
+            fault = random.next();
+        }
         if (fault != null) {
             switch (fault.kind()) {
                 case DROP:

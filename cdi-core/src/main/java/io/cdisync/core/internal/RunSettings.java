@@ -13,5 +13,5 @@ import java.time.Duration;
 public record RunSettings(String syncId, DataType dataType, String catalog, SourceConnector source, BrazeClient braze,
         WatermarkStore store, IdentifierResolver resolver, Duration lookback, Duration settleDelay, long maxRowsPerRun,
         int concurrency, boolean updateExistingOnly, Duration checkpointInterval, int fetchSize, int maxReportedErrors,
-        SyncListener listener, Clock clock) {
+        SyncListener listener, Clock clock, Duration runTimeout) {
 }

@@ -66,6 +66,7 @@ public final class SyncRun {
     private long lastCommitNanos;
     private long lastProgressNanos;
     private long runStartNanos;
+    private long deadlineNanos;
 
     private long rowsRead;
     private long rowsDelivered;
@@ -96,6 +97,7 @@ public final class SyncRun {
         Instant startedAt = settings.clock().instant();
         long startNanos = System.nanoTime();
         runStartNanos = startNanos;
+        deadlineNanos = settings.runTimeout() == null ? startNanos + Long.MAX_VALUE / 2 : startNanos + settings.runTimeout().toNanos();
         lastCommitNanos = startNanos;
         lastProgressNanos = startNanos;
         boolean capReached = false;
@@ -183,6 +185,10 @@ public final class SyncRun {
                 }
                 checkpoint(false);
                 progress(false);
+                if (System.nanoTime() - deadlineNanos > 0) {
+                    timedOut();
+                    return false;
+                }
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CdiException.Interrupted("sync " + syncId + " was interrupted", null);
                 }
@@ -291,6 +297,10 @@ public final class SyncRun {
     }
 
     private void awaitCompletion() {
+        if (System.nanoTime() - deadlineNanos > 0) {
+            timedOut();
+            return;
+        }
         try {
             Completion completion = completions.poll(100, TimeUnit.MILLISECONDS);
             if (completion != null) {
@@ -303,6 +313,12 @@ public final class SyncRun {
                     + " will be sent again by the next run", e), true);
             inFlight = 0; // abandon: their rows stay undone, so the watermark does not pass them
         }
+    }
+
+    private void timedOut() {
+        fail(new CdiException.TimedOut("sync " + syncId + " exceeded its run timeout of " + settings.runTimeout()
+                + "; rows not yet delivered will be sent by the next run"), true);
+        inFlight = 0; // abandon what is in flight: those rows stay undone, so the watermark does not pass them
     }
 
     private void complete(Completion completion) {
