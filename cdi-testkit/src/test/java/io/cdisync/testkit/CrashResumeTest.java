@@ -6,7 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdisync.braze.BrazeClient;
 import io.cdisync.core.SyncReport;
 import io.cdisync.core.SyncStatus;
-import io.cdisync.core.store.FileWatermarkStore;
+import io.cdisync.braze.Secret;
+import io.cdisync.core.jdbc.ConnectionFactory;
+import io.cdisync.core.jdbc.PostgresServer;
+import io.cdisync.core.jdbc.SqlDialect;
+import io.cdisync.core.spi.WatermarkStore;
+import io.cdisync.core.store.JdbcWatermarkStore;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,20 +34,34 @@ class CrashResumeTest {
     static final int CONCURRENCY = 4;
 
     @Test
-    void killedSyncsResumeWithoutLosingRows(@TempDir Path state) throws Exception {
+    void killedSyncsResumeWithoutLosingRowsWithTheFileStore(@TempDir Path state) throws Exception {
+        killAndResume(state.toString(), state, Map.of());
+    }
+
+    @Test
+    @ExtendWith(PostgresServer.class)
+    void killedSyncsResumeWithoutLosingRowsWithTheJdbcStoreOnPostgres(@TempDir Path logs) throws Exception {
+        PostgresServer pg = PostgresServer.shared();
+        pg.execute("DROP TABLE IF EXISTS crash_watermarks");
+        killAndResume(pg.url(), logs, Map.of("CDI_TEST_DB_USER", pg.user(), "CDI_TEST_DB_PASSWORD", pg.password().reveal()));
+    }
+
+    private void killAndResume(String stateSpec, Path logs, Map<String, String> env) throws Exception {
         long seed = System.nanoTime();
         System.out.println("CrashResumeTest seed " + seed);
         Random random = new Random(seed);
         try (FakeBraze braze = FakeBraze.builder().latency(Duration.ofMillis(15)).start()) {
-            FileWatermarkStore store = new FileWatermarkStore(state);
+            WatermarkStore store = env.isEmpty() ? CrashChild.store(stateSpec) : storeWith(stateSpec, env);
             List<Integer> killPoints = new ArrayList<>();
             for (int kill = 0; kill < 3; kill++) {
                 int before = braze.attributes().size();
                 int target = before + 1_000 + random.nextInt(3_000);
-                Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                        braze.url(), braze.apiKey(), state.toString(), Integer.toString(ROWS), Integer.toString(CONCURRENCY))
-                        .redirectErrorStream(true).redirectOutput(state.resolve("child-" + kill + ".log").toFile()).start();
+                        braze.url(), braze.apiKey(), stateSpec, Integer.toString(ROWS), Integer.toString(CONCURRENCY))
+                        .redirectErrorStream(true).redirectOutput(logs.resolve("child-" + kill + ".log").toFile());
+                builder.environment().putAll(env);
+                Process child = builder.start();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (braze.attributes().size() < target && child.isAlive() && System.nanoTime() < deadline) {
                     Thread.sleep(2);
@@ -48,13 +69,13 @@ class CrashResumeTest {
                 child.destroyForcibly(); // SIGKILL: no shutdown hooks, no final checkpoint
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 killPoints.add(braze.attributes().size());
-                // The watermark file is readable after every kill (atomic replace).
+                // The watermark is readable after every kill (atomic replace / transaction).
                 store.load("crash");
             }
             System.out.println("killed at " + killPoints + " objects received");
 
             try (BrazeClient client = BrazeTestClients.clientFor(braze)) {
-                SyncReport rerun = CrashChild.runner(CrashChild.warehouse(ROWS), client, state, CONCURRENCY).run();
+                SyncReport rerun = CrashChild.runner(CrashChild.warehouse(ROWS), client, store, CONCURRENCY).run();
                 assertThat(rerun.status()).isEqualTo(SyncStatus.SUCCESS);
             }
 
@@ -68,5 +89,11 @@ class CrashResumeTest {
             int window = 4 * 75 * CONCURRENCY + 75 * CONCURRENCY;
             assertThat(duplicates).isLessThanOrEqualTo(killPoints.size() * window);
         }
+    }
+
+    private static WatermarkStore storeWith(String url, Map<String, String> env) {
+        return JdbcWatermarkStore.builder()
+                .connectionFactory(ConnectionFactory.of(url, env.get("CDI_TEST_DB_USER"), Secret.of(env.get("CDI_TEST_DB_PASSWORD"))))
+                .dialect(SqlDialect.postgres()).table("crash_watermarks").build();
     }
 }
