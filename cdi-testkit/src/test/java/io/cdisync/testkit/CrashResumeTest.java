@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * twice stay within what was in flight, and the watermark file is never corrupt.
  */
 class CrashResumeTest {
-    static final int ROWS = 20_000;
+    static final int ROWS = 100_000;
     static final int CONCURRENCY = 4;
+    static final int KILLS = 20;
 
     @Test
     void killedSyncsResumeWithoutLosingRowsWithTheFileStore(@TempDir Path state) throws Exception {
@@ -53,9 +54,9 @@ class CrashResumeTest {
         try (FakeBraze braze = FakeBraze.builder().latency(Duration.ofMillis(15)).start()) {
             WatermarkStore store = env.isEmpty() ? CrashChild.store(stateSpec) : storeWith(stateSpec, env);
             List<Integer> killPoints = new ArrayList<>();
-            for (int kill = 0; kill < 3; kill++) {
+            for (int kill = 0; kill < KILLS; kill++) {
                 int before = braze.attributes().size();
-                int target = before + 1_000 + random.nextInt(3_000);
+                int target = before + 1_000 + random.nextInt(4_000);
                 ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
                         braze.url(), braze.apiKey(), stateSpec, Integer.toString(ROWS), Integer.toString(CONCURRENCY))
