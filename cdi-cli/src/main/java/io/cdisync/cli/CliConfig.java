@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.cdisync.braze.Secret;
 import io.cdisync.core.DataType;
+import io.cdisync.core.spi.SourceSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,6 +39,13 @@ record CliConfig(Sync sync, Braze braze, Map<String, String> source, Map<String,
 
     /** The {@code braze} section. */
     record Braze(String endpoint, Secret apiKey, Integer maxRequestsInFlight) {
+    }
+
+    /** Source and state values may hold passwords (also inside URLs): printed masked. */
+    @Override
+    public String toString() {
+        return "CliConfig[sync=" + sync + ", braze=" + braze + ", source=" + new SourceSettings("source", source)
+                + ", state=" + new SourceSettings("state", state) + "]";
     }
 
     static CliConfig load(Path file, Map<String, String> env) {

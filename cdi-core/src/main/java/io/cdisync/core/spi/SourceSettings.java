@@ -84,8 +84,19 @@ public record SourceSettings(String prefix, Map<String, String> values) {
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
-        values.forEach((k, v) -> shown.put(k, looksSecret(k) ? "****" : v));
+        values.forEach((k, v) -> shown.put(k, looksSecret(k) ? "****" : masked(v)));
         return "SourceSettings{" + prefix + "=" + shown + "}";
+    }
+
+    /** A value with every secret value and URL credential masked (a URL may repeat the password). */
+    private String masked(String value) {
+        String result = io.cdisync.core.jdbc.JdbcUrls.redact(value);
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            if (looksSecret(entry.getKey()) && entry.getValue() != null && !entry.getValue().isEmpty()) {
+                result = result.replace(entry.getValue(), "****");
+            }
+        }
+        return result;
     }
 
     private static boolean looksSecret(String key) {
