@@ -52,10 +52,15 @@ final class SyncSetup implements AutoCloseable {
         return builder.build();
     }
 
+    /**
+     * Source types on the class path, plus those in connector jars placed in a {@code plugins} directory
+     * beside {@code cdi.jar} (or in the directories listed in {@code CDI_PLUGINS}): vendor drivers too large
+     * to ship inside the jar (Snowflake, Databricks) are added that way.
+     */
     static Map<String, SourceProvider> providers() {
         Map<String, SourceProvider> providers = new TreeMap<>();
-        for (SourceProvider provider : ServiceLoader.load(SourceProvider.class)) {
-            providers.put(provider.type(), provider);
+        for (SourceProvider provider : ServiceLoader.load(SourceProvider.class, Plugins.classLoader())) {
+            providers.putIfAbsent(provider.type(), provider);
         }
         return providers;
     }
