@@ -11,10 +11,7 @@ import io.cdisync.core.SyncReport;
 import io.cdisync.core.SyncRunner;
 import io.cdisync.core.SyncStatus;
 import io.cdisync.core.spi.SourceRow;
-import io.cdisync.core.spi.StoredWatermark;
 import io.cdisync.core.spi.TableWatermark;
-import io.cdisync.core.spi.Watermark;
-import io.cdisync.core.spi.WatermarkStore;
 import io.cdisync.core.store.FileWatermarkStore;
 import io.cdisync.core.store.InMemoryWatermarkStore;
 import java.nio.file.Path;
@@ -27,7 +24,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -312,7 +308,7 @@ class AttributeSyncTest {
         }
         FileWatermarkStore files = new FileWatermarkStore(dir);
         // The process "dies" at its 4th checkpoint: nothing after it is persisted, and the run stops there.
-        DyingStore dying = new DyingStore(files, 3);
+        DyingWatermarkStore dying = DyingWatermarkStore.dyingAfter(3, files);
         SyncReport crashed = SyncRunner.builder().syncId("users").source(warehouse.connector("users")).braze(client)
                 .watermarkStore(dying).clock(NOW).checkpointInterval(Duration.ZERO).fetchSize(200).build().run();
         assertThat(crashed.status()).isEqualTo(SyncStatus.ERROR);
@@ -401,29 +397,5 @@ class AttributeSyncTest {
         assertThat(logs).contains("sync users");
         assertThat(logs).doesNotContain(braze.apiKey()).doesNotContain("another-secret-key");
         assertThat(client.toString()).doesNotContain(braze.apiKey());
-    }
-
-    /** A store that stops persisting after {@code commits} commits, as if the process died there. */
-    static final class DyingStore implements WatermarkStore {
-        private final WatermarkStore delegate;
-        private int commitsLeft;
-
-        DyingStore(WatermarkStore delegate, int commits) {
-            this.delegate = delegate;
-            this.commitsLeft = commits;
-        }
-
-        @Override
-        public Optional<StoredWatermark> load(String syncId) {
-            return delegate.load(syncId);
-        }
-
-        @Override
-        public long commit(String syncId, long expectedVersion, Watermark watermark) {
-            if (commitsLeft-- <= 0) {
-                throw new CdiException.WatermarkStoreFailure("simulated crash", null);
-            }
-            return delegate.commit(syncId, expectedVersion, watermark);
-        }
     }
 }

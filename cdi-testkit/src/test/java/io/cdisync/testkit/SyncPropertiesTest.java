@@ -82,7 +82,7 @@ class SyncPropertiesTest {
                 SyncRunner.Builder runner = SyncRunner.builder().syncId("prop").source(warehouse.connector("users"))
                         .braze(client).clock(LATER).lookback(LOOKBACK).checkpointInterval(Duration.ZERO)
                         .concurrency(1 + random.nextInt(4)).fetchSize(1 + random.nextInt(5))
-                        .watermarkStore(crash ? new AttributeSyncTest.DyingStore(store, random.nextInt(3)) : store);
+                        .watermarkStore(crash ? DyingWatermarkStore.dyingAfter(random.nextInt(3), store) : store);
                 runner.build().run();
                 runSlices.add(new int[] {before, braze.attributes().size()});
             }

@@ -11,11 +11,10 @@ import io.cdisync.core.SyncStatus;
 import io.cdisync.core.jdbc.JdbcSource;
 import io.cdisync.core.jdbc.TestDatabase;
 import io.cdisync.core.jdbc.TestDatabase.UserRow;
-import io.cdisync.core.spi.StoredWatermark;
-import io.cdisync.core.spi.Watermark;
 import io.cdisync.core.spi.WatermarkStore;
 import io.cdisync.core.store.JdbcWatermarkStore;
 import io.cdisync.testkit.CdiTestExtension;
+import io.cdisync.testkit.DyingWatermarkStore;
 import io.cdisync.testkit.FakeBraze;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +23,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -118,7 +116,7 @@ abstract class JdbcSyncContractTest {
         }
         db.insertUsers(table, rows);
         // The process "dies" at its 4th checkpoint: nothing after it is persisted, and the run stops there.
-        SyncReport crashed = runner(table, client, new DyingStore(store(), 3)).fetchSize(200).build().run();
+        SyncReport crashed = runner(table, client, DyingWatermarkStore.dyingAfter(3, store())).fetchSize(200).build().run();
         assertThat(crashed.status()).isEqualTo(SyncStatus.ERROR);
         int deliveredBeforeCrash = braze.attributes().size();
         assertThat(deliveredBeforeCrash).isBetween(1, 4999);
@@ -148,29 +146,5 @@ abstract class JdbcSyncContractTest {
         assertThat(report.failure()).isInstanceOf(CdiException.ConfigurationError.class).hasMessageContaining(table + " not found");
         assertThat(report.watermarkAfter()).isEqualTo(T0.plusSeconds(1));
         assertThat(store().load("users").orElseThrow().version()).isEqualTo(1);
-    }
-
-    /** A store that stops persisting after {@code commits} commits, as if the process died there. */
-    static final class DyingStore implements WatermarkStore {
-        private final WatermarkStore delegate;
-        private int commitsLeft;
-
-        DyingStore(WatermarkStore delegate, int commits) {
-            this.delegate = delegate;
-            this.commitsLeft = commits;
-        }
-
-        @Override
-        public Optional<StoredWatermark> load(String syncId) {
-            return delegate.load(syncId);
-        }
-
-        @Override
-        public long commit(String syncId, long expectedVersion, Watermark watermark) {
-            if (commitsLeft-- <= 0) {
-                throw new CdiException.WatermarkStoreFailure("simulated crash", null);
-            }
-            return delegate.commit(syncId, expectedVersion, watermark);
-        }
     }
 }
