@@ -37,6 +37,8 @@ public final class Main {
             switch (command) {
                 case "demo":
                     return new DemoCommand(out, err).run(rest);
+                case "keygen":
+                    return new KeygenCommand(out, err, System.getenv()).run(rest);
                 case "sync":
                     return commands(out, err).run(command, Arguments.parse(command, rest, Set.of("--config", "--dry-run", "--json")));
                 case "check":
@@ -75,6 +77,7 @@ public final class Main {
         out.println("  preview --config FILE [--limit N]    the next rows and the Braze objects they would become");
         out.println("  sync    --config FILE [--dry-run] [--json]   run the sync once");
         out.println("  status  --config FILE [--json]       watermark and last run");
+        out.println("  keygen  --out DIR [--user NAME]      Snowflake key pair + ALTER USER statement");
         out.println();
         out.println("exit codes: 0 success, 1 global failure, 2 bad usage or config, 3 finished with row errors");
     }
