@@ -83,8 +83,12 @@ public final class TableResolver {
                 boolean otherCatalog = blankToNull(catalog) != null && !catalog.equalsIgnoreCase(currentCatalog);
                 String keptCatalog = blankToNull(schema) != null && (wanted.catalog() != null || otherCatalog) ? catalog : null;
                 TableName name = new TableName(keptCatalog, blankToNull(schema), table);
-                found.computeIfAbsent(name, k -> new ArrayList<>()).add(new JdbcColumn(columns.getString("COLUMN_NAME"),
-                        columns.getInt("DATA_TYPE"), columns.getString("TYPE_NAME")));
+                List<JdbcColumn> known = found.computeIfAbsent(name, k -> new ArrayList<>());
+                String column = columns.getString("COLUMN_NAME");
+                // Drivers that match metadata patterns case-insensitively answer every case variant we try.
+                if (known.stream().noneMatch(c -> c.name().equals(column))) {
+                    known.add(new JdbcColumn(column, columns.getInt("DATA_TYPE"), columns.getString("TYPE_NAME")));
+                }
             }
         }
     }
