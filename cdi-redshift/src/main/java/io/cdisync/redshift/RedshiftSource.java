@@ -1,0 +1,359 @@
+package io.cdisync.redshift;
+
+import io.cdisync.braze.Secret;
+import io.cdisync.core.CdiException;
+import io.cdisync.core.DataType;
+import io.cdisync.core.jdbc.JdbcSource;
+import io.cdisync.core.jdbc.RequiredColumns;
+import io.cdisync.core.jdbc.SqlDialect;
+import io.cdisync.core.jdbc.TableName;
+import io.cdisync.core.spi.ReadRequest;
+import io.cdisync.core.spi.RowStream;
+import io.cdisync.core.spi.SourceConnector;
+import io.cdisync.redshift.internal.RedshiftConnections;
+import io.cdisync.redshift.internal.RedshiftDialect;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A CDI source on Amazon Redshift: one table or view with the CDI columns, read incrementally by UPDATED_AT
+ * through Amazon's JDBC driver ({@code com.amazon.redshift:redshift-jdbc42}), with password authentication,
+ * SSL on by default, and optionally through an {@link SshTunnel SSH tunnel} to a bastion host.
+ *
+ * <pre>{@code
+ * RedshiftSource source = RedshiftSource.builder()
+ *         .host("examplecluster.abc123xyz789.us-west-2.redshift.amazonaws.com")   // port 5439 unless set
+ *         .database("dev")
+ *         .user("braze_cdi")
+ *         .password(Secret.of(System.getenv("REDSHIFT_PASSWORD")))
+ *         .table("braze.users_sync")
+ *         .build();
+ * source.check();   // connects, finds the table and its columns, proves the SELECT grant
+ * }</pre>
+ *
+ * <p>A thin layer over {@link JdbcSource}: reading, ordering, UTC handling and error classification are
+ * cdi-core's, in Redshift's {@link #dialect() dialect}. UPDATED_AT may be {@code TIMESTAMP} (read as UTC) or
+ * {@code TIMESTAMPTZ} (converted); PAYLOAD may be {@code VARCHAR} or {@code SUPER}, read as JSON text. Failures
+ * are {@link CdiException}s that say what to fix: a refused password or a missing grant is
+ * {@code AccessDenied}, a missing table or column {@code ConfigurationError}, an unreachable cluster or bastion
+ * {@code ConnectionFailed}. The password is sent only to the driver, as a connection property; it appears in
+ * no URL, message or {@code toString()}.
+ *
+ * <p>Immutable and thread-safe. Reads may run concurrently, each on its own connection (and SSH channel).
+ * With a tunnel, the tunnel opens on the first connection and stays open between reads; {@link #close()}
+ * closes it (and any open read), and a later read opens it again.
+ */
+public final class RedshiftSource implements SourceConnector {
+    /** Redshift's default port. */
+    public static final int DEFAULT_PORT = 5439;
+    /** How long connecting (TCP, SSL, login; and the SSH tunnel) may take by default. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The driver reads ahead into a ring buffer on a thread of its own, up to 1 GB by default; capped here so that a
+     * sync's memory stays small whatever the table's size. Override with {@code driverProperty}.
+     */
+    static final String DEFAULT_FETCH_RING_BUFFER = "16M";
+    private static final Set<String> RESERVED_PROPERTIES = Set.of("user", "uid", "password", "pwd", "ssl");
+
+    private final Builder settings;
+    private final RedshiftConnections connections;
+    private final JdbcSource jdbc;
+
+    private RedshiftSource(Builder builder) {
+        this.settings = builder.copy();
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("ssl", Boolean.toString(builder.ssl));
+        properties.put("ApplicationName", "cdi");
+        properties.put("tcpKeepAlive", "true");
+        long seconds = Math.max(1, builder.connectTimeout.toSeconds());
+        properties.put("connectTimeout", Long.toString(seconds));
+        properties.put("loginTimeout", Long.toString(seconds));
+        properties.put("fetchRingBufferSize", DEFAULT_FETCH_RING_BUFFER);
+        properties.putAll(builder.driverProperties);
+        this.connections = new RedshiftConnections(builder.host, builder.port, builder.database, builder.user, builder.password,
+                builder.ssl, properties, builder.tunnel, builder.connectTimeout);
+        this.jdbc = JdbcSource.builder().connectionFactory(connections).table(builder.table).dialect(RedshiftDialect.INSTANCE)
+                .fetchSize(builder.fetchSize).queryTimeout(builder.queryTimeout).requiredColumns(builder.requiredColumns).build();
+    }
+
+    /** A builder; {@code host}, {@code database}, {@code user}, {@code password} and {@code table} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this source's settings, to derive a variant (e.g. another table). */
+    public Builder toBuilder() {
+        return settings.copy();
+    }
+
+    /**
+     * Opens the incremental read; blocks while connecting (and opening the tunnel), resolving the table and
+     * executing the query. Called by the engine on the sync's thread.
+     *
+     * @throws CdiException.ConnectionFailed, CdiException.AccessDenied or CdiException.ConfigurationError
+     */
+    @Override
+    public RowStream read(ReadRequest request) {
+        return jdbc.read(request);
+    }
+
+    /**
+     * Braze's "test connection": connects (through the tunnel, if any), finds the table, checks the required
+     * columns and UPDATED_AT's type, and runs a query that reads no row to prove the SELECT grant.
+     *
+     * @throws CdiException with a message that says what to fix
+     */
+    @Override
+    public void check() {
+        jdbc.check();
+    }
+
+    /** {@code "redshift table <name> on host:port/database"} (plus the bastion, with a tunnel); no secrets. */
+    @Override
+    public String describe() {
+        return jdbc.describe() + " on " + settings.host + ":" + settings.port + "/" + settings.database
+                + (settings.tunnel == null ? "" : " via SSH bastion " + settings.tunnel.host() + ":" + settings.tunnel.port());
+    }
+
+    /** Closes the reads still open, then the SSH tunnel. May be called from any thread; the source stays usable. */
+    @Override
+    public void close() {
+        try {
+            jdbc.close();
+        } finally {
+            connections.close();
+        }
+    }
+
+    /** The table as configured. */
+    public TableName table() {
+        return settings.table;
+    }
+
+    /** Redshift's dialect, e.g. for a {@code JdbcSource} built by hand over a pooled {@code DataSource}. */
+    public SqlDialect dialect() {
+        return RedshiftDialect.INSTANCE;
+    }
+
+    /** The JDBC URL connections use without a tunnel; it holds no credentials. */
+    public String jdbcUrl() {
+        return connections.url();
+    }
+
+    /** The SSH tunnel, if connections go through one. */
+    public Optional<SshTunnel> sshTunnel() {
+        return Optional.ofNullable(settings.tunnel);
+    }
+
+    @Override
+    public String toString() {
+        return "RedshiftSource{" + describe() + ", user=" + settings.user + ", ssl=" + settings.ssl
+                + (settings.tunnel == null ? "" : ", " + settings.tunnel) + "}";
+    }
+
+    static String checkHost(String host, String what) {
+        Objects.requireNonNull(host, what);
+        String h = host.strip();
+        if (h.isEmpty() || h.chars().anyMatch(c -> Character.isWhitespace(c) || "/?#@;&=\\".indexOf(c) >= 0)) {
+            throw new IllegalArgumentException(what + " must be a host name or address (no scheme, port or path), was '" + host + "'");
+        }
+        return h;
+    }
+
+    static int checkPort(int port, String what) {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException(what + " must be between 1 and 65535, was " + port);
+        }
+        return port;
+    }
+
+    /** Settings of a {@link RedshiftSource}, with named defaults. */
+    public static final class Builder {
+        private String host;
+        private int port = DEFAULT_PORT;
+        private String database;
+        private String user;
+        private Secret password;
+        private TableName table;
+        private boolean ssl = true;
+        private int fetchSize;
+        private Duration queryTimeout = Duration.ZERO;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private RequiredColumns requiredColumns = RequiredColumns.userData();
+        private SshTunnel tunnel;
+        private final Map<String, String> driverProperties = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The cluster's (or workgroup's) endpoint host, without port or database (required). */
+        public Builder host(String host) {
+            this.host = checkHost(host, "host");
+            return this;
+        }
+
+        /** The port (default {@value RedshiftSource#DEFAULT_PORT}). */
+        public Builder port(int port) {
+            this.port = checkPort(port, "port");
+            return this;
+        }
+
+        /** The database (required), e.g. {@code dev}. */
+        public Builder database(String database) {
+            Objects.requireNonNull(database, "database");
+            if (database.isBlank() || database.chars().anyMatch(c -> Character.isWhitespace(c) || "/?#;&=\\".indexOf(c) >= 0)) {
+                throw new IllegalArgumentException("database must be a database name, was '" + database + "'");
+            }
+            this.database = database;
+            return this;
+        }
+
+        /** The database user (required). */
+        public Builder user(String user) {
+            Objects.requireNonNull(user, "user");
+            if (user.isBlank()) {
+                throw new IllegalArgumentException("user must not be blank");
+            }
+            this.user = user;
+            return this;
+        }
+
+        /** The user's password (required); only ever handed to the driver. */
+        public Builder password(Secret password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * The table or view: {@code table} or {@code schema.table} (required). Names match case-insensitively.
+         *
+         * @throws IllegalArgumentException when the name is malformed (see {@link TableName#parse})
+         */
+        public Builder table(String table) {
+            return table(TableName.parse(table));
+        }
+
+        /** The table or view (required). */
+        public Builder table(TableName table) {
+            this.table = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /**
+         * Whether connections use SSL (default true, with the driver's default {@code sslmode=verify-ca} against
+         * the Redshift certificate bundle it ships). Turn it off only for a local test server.
+         */
+        public Builder ssl(boolean ssl) {
+            this.ssl = ssl;
+            return this;
+        }
+
+        /** Rows the driver fetches per round trip (default 0: the engine's batch size). */
+        public Builder fetchSize(int fetchSize) {
+            if (fetchSize < 0) {
+                throw new IllegalArgumentException("fetchSize must not be negative, was " + fetchSize);
+            }
+            this.fetchSize = fetchSize;
+            return this;
+        }
+
+        /** How long a query may run before the driver cancels it (default zero: no limit). */
+        public Builder queryTimeout(Duration queryTimeout) {
+            Objects.requireNonNull(queryTimeout, "queryTimeout");
+            if (queryTimeout.isNegative()) {
+                throw new IllegalArgumentException("queryTimeout must not be negative, was " + queryTimeout);
+            }
+            this.queryTimeout = queryTimeout;
+            return this;
+        }
+
+        /** How long connecting may take: TCP, SSL and login, and each step of opening the SSH tunnel (default 30 s). */
+        public Builder connectTimeout(Duration connectTimeout) {
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
+            }
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /** The columns the table must have, for the sync's data type (default: user data). */
+        public Builder dataType(DataType dataType) {
+            return requiredColumns(RequiredColumns.forDataType(dataType));
+        }
+
+        /** The columns the table must have (default {@link RequiredColumns#userData()}). */
+        public Builder requiredColumns(RequiredColumns requiredColumns) {
+            this.requiredColumns = Objects.requireNonNull(requiredColumns, "requiredColumns");
+            return this;
+        }
+
+        /** Connect through an SSH bastion host (default: connect directly). */
+        public Builder sshTunnel(SshTunnel tunnel) {
+            this.tunnel = Objects.requireNonNull(tunnel, "sshTunnel");
+            return this;
+        }
+
+        /**
+         * A property for Amazon's driver, e.g. {@code sslmode=verify-full} or {@code fetchRingBufferSize=16M}
+         * (see the driver's documentation). User, password and SSL have their own setters and are refused here.
+         * With a tunnel the driver connects to 127.0.0.1, so {@code verify-full} cannot match the cluster's name.
+         */
+        public Builder driverProperty(String name, String value) {
+            Objects.requireNonNull(name, "driver property name");
+            Objects.requireNonNull(value, "driver property value");
+            if (RESERVED_PROPERTIES.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("driver property '" + name + "' has its own setter (user, password, ssl)");
+            }
+            driverProperties.put(name, value);
+            return this;
+        }
+
+        /**
+         * Builds the source; connects to nothing yet.
+         *
+         * @throws IllegalStateException naming the first missing setting
+         */
+        public RedshiftSource build() {
+            if (host == null) {
+                throw new IllegalStateException("host is required");
+            }
+            if (database == null) {
+                throw new IllegalStateException("database is required");
+            }
+            if (user == null) {
+                throw new IllegalStateException("user is required");
+            }
+            if (password == null) {
+                throw new IllegalStateException("password is required");
+            }
+            if (table == null) {
+                throw new IllegalStateException("table is required");
+            }
+            return new RedshiftSource(this);
+        }
+
+        private Builder copy() {
+            Builder copy = new Builder();
+            copy.host = host;
+            copy.port = port;
+            copy.database = database;
+            copy.user = user;
+            copy.password = password;
+            copy.table = table;
+            copy.ssl = ssl;
+            copy.fetchSize = fetchSize;
+            copy.queryTimeout = queryTimeout;
+            copy.connectTimeout = connectTimeout;
+            copy.requiredColumns = requiredColumns;
+            copy.tunnel = tunnel;
+            copy.driverProperties.putAll(driverProperties);
+            return copy;
+        }
+    }
+}
