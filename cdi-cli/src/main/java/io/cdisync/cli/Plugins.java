@@ -8,7 +8,16 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.logging.Logger;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -33,7 +42,66 @@ final class Plugins {
             }
         }
         ClassLoader parent = Plugins.class.getClassLoader();
-        return jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
+        if (jars.isEmpty()) {
+            return parent;
+        }
+        URLClassLoader plugins = new URLClassLoader(jars.toArray(URL[]::new), parent);
+        registerDrivers(plugins);
+        return plugins;
+    }
+
+    /**
+     * DriverManager only hands out drivers visible from the caller's class loader and registered from it:
+     * JDBC drivers in plugin jars are registered through a shim loaded by cdi's own class loader.
+     */
+    private static void registerDrivers(ClassLoader plugins) {
+        for (Driver driver : ServiceLoader.load(Driver.class, plugins)) {
+            if (driver.getClass().getClassLoader() == plugins) {
+                try {
+                    DriverManager.registerDriver(new DriverShim(driver));
+                } catch (SQLException e) {
+                    System.err.println("cdi: warning: cannot register JDBC driver " + driver.getClass().getName() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Delegates to a driver loaded from a plugin jar. */
+    private record DriverShim(Driver driver) implements Driver {
+        @Override
+        public Connection connect(String url, Properties info) throws SQLException {
+            return driver.connect(url, info);
+        }
+
+        @Override
+        public boolean acceptsURL(String url) throws SQLException {
+            return driver.acceptsURL(url);
+        }
+
+        @Override
+        public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
+            return driver.getPropertyInfo(url, info);
+        }
+
+        @Override
+        public int getMajorVersion() {
+            return driver.getMajorVersion();
+        }
+
+        @Override
+        public int getMinorVersion() {
+            return driver.getMinorVersion();
+        }
+
+        @Override
+        public boolean jdbcCompliant() {
+            return driver.jdbcCompliant();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return driver.getParentLogger();
+        }
     }
 
     private static List<Path> directories() {
