@@ -29,12 +29,12 @@ record CliConfig(Sync sync, Braze braze, Map<String, String> source, Map<String,
     private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> SECTIONS = Set.of("sync", "braze", "source", "state");
     private static final Set<String> SYNC_KEYS = Set.of("name", "dataType", "catalog", "lookback", "settleDelay",
-            "concurrency", "maxRowsPerRun", "updateExistingOnly");
+            "concurrency", "maxRowsPerRun", "updateExistingOnly", "keepFailedRowPayloads");
     private static final Set<String> BRAZE_KEYS = Set.of("endpoint", "apiKey", "maxRequestsInFlight");
 
     /** The {@code sync} section. */
     record Sync(String name, DataType dataType, String catalog, Duration lookback, Duration settleDelay, Integer concurrency,
-            Long maxRowsPerRun, boolean updateExistingOnly) {
+            Long maxRowsPerRun, boolean updateExistingOnly, boolean keepFailedRowPayloads) {
     }
 
     /** The {@code braze} section. */
@@ -89,7 +89,15 @@ record CliConfig(Sync sync, Braze braze, Map<String, String> source, Map<String,
         }
         return new Sync(name, dataType, catalog, duration(s, "lookback"), duration(s, "settleDelay"),
                 integer(s, "sync", "concurrency"), s.containsKey("maxRowsPerRun") ? (long) integer(s, "sync", "maxRowsPerRun") : null,
-                Boolean.parseBoolean(s.getOrDefault("updateExistingOnly", "false")));
+                Boolean.parseBoolean(s.getOrDefault("updateExistingOnly", "false")), bool(s, "keepFailedRowPayloads"));
+    }
+
+    private static boolean bool(Map<String, String> values, String key) {
+        String value = values.getOrDefault(key, "false").trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ConfigException("sync." + key + ": '" + value + "' is not true or false");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static Braze parseBraze(Map<String, String> b) {

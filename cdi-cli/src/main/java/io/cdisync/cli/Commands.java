@@ -7,6 +7,8 @@ import io.cdisync.core.SyncListener;
 import io.cdisync.core.SyncProgress;
 import io.cdisync.core.SyncReport;
 import io.cdisync.core.SyncStatus;
+import io.cdisync.core.ops.RetryResult;
+import io.cdisync.core.ops.RunStatus;
 import io.cdisync.core.spi.StoredWatermark;
 import io.cdisync.core.spi.TableWatermark;
 import java.io.IOException;
@@ -19,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code check}, {@code preview}, {@code sync} and {@code status}: the config-driven commands. */
+/** {@code check}, {@code preview}, {@code sync}, {@code status} and {@code retry-failed}: the config-driven commands. */
 final class Commands {
     private final PrintStream out;
     private final PrintStream err;
@@ -41,6 +43,7 @@ final class Commands {
                 case "check" -> check(setup);
                 case "preview" -> preview(setup, args.limit());
                 case "status" -> status(setup, args.json());
+                case "retry-failed" -> retryFailed(setup, args.json());
                 default -> throw new IllegalArgumentException(command);
             };
         }
@@ -48,7 +51,15 @@ final class Commands {
 
     private int sync(SyncSetup setup, Arguments args) {
         SyncListener progress = terminal && !args.json() ? new ProgressLine(err) : new SyncListener() { };
-        SyncReport report = args.dryRun() ? setup.runner(progress).dryRun() : setup.runner(progress).run();
+        SyncReport report;
+        if (args.dryRun()) {
+            report = setup.runner(progress).dryRun();
+        } else if (setup.runLog() != null) {
+            // Recorded in the run log with every failed row, so that `retry-failed` can re-send them.
+            report = setup.operator(progress).run(setup.integration(), setup.source).report();
+        } else {
+            report = setup.runner(progress).run();
+        }
         if (terminal && !args.json()) {
             err.print("\r\033[K");
         }
@@ -114,6 +125,43 @@ final class Commands {
             }
         }
         return Main.OK;
+    }
+
+    /** Re-sends the failed rows kept in the run log; exit code 0, 3 when rows failed again, 1 on a global failure. */
+    private int retryFailed(SyncSetup setup, boolean json) {
+        if (setup.runLog() == null) {
+            throw new ConfigException("state.type: retry-failed needs the run log kept with state type file");
+        }
+        RetryResult retry = setup.operator(new SyncListener() { }).retryFailedRows(setup.integration());
+        String name = setup.config.sync().name();
+        if (json) {
+            ObjectNode root = JsonReports.JSON.createObjectNode();
+            root.put("sync", name);
+            root.put("status", retry.run() == null ? "NOTHING_TO_RETRY" : retry.run().status().name());
+            root.put("retried", retry.retried());
+            root.put("delivered", retry.delivered());
+            root.put("failedAgain", retry.failedAgain());
+            root.put("notRetryable", retry.notRetryable());
+            root.put("left", retry.left());
+            if (retry.run() != null && retry.run().failure() != null) {
+                root.put("failure", retry.run().failure());
+            }
+            out.println(root);
+        } else {
+            out.println("retry-failed " + name + ": " + retry.retried() + " failed rows re-sent: " + retry.delivered() + " delivered, "
+                    + retry.failedAgain() + " failed again" + (retry.left() > 0 ? ", " + retry.left() + " left for the next retry" : ""));
+            if (retry.notRetryable() > 0) {
+                out.println("  " + retry.notRetryable() + " failed rows were kept without their payload and cannot be re-sent"
+                        + " (set sync.keepFailedRowPayloads: true to keep it)");
+            }
+            if (retry.run() != null && retry.run().failure() != null) {
+                out.println("  failure: " + retry.run().failure());
+            }
+        }
+        if (retry.run() != null && retry.run().status() == RunStatus.ERROR) {
+            return Main.GLOBAL_FAILURE;
+        }
+        return retry.failedAgain() > 0 ? Main.ROW_ERRORS : Main.OK;
     }
 
     static int exitCode(SyncReport report) {

@@ -47,6 +47,8 @@ public final class Main {
                     return commands(out, err).run(command, Arguments.parse(command, rest, Set.of("--config", "--limit")));
                 case "status":
                     return commands(out, err).run(command, Arguments.parse(command, rest, Set.of("--config", "--json")));
+                case "retry-failed":
+                    return commands(out, err).run(command, Arguments.parse(command, rest, Set.of("--config", "--json")));
                 default:
                     err.println("cdi: unknown command '" + command + "'");
                     usage(err);
@@ -77,6 +79,7 @@ public final class Main {
         out.println("  preview --config FILE [--limit N]    the next rows and the Braze objects they would become");
         out.println("  sync    --config FILE [--dry-run] [--json]   run the sync once");
         out.println("  status  --config FILE [--json]       watermark and last run");
+        out.println("  retry-failed --config FILE [--json]  re-send the failed rows kept in the run log");
         out.println("  keygen  --out DIR [--user NAME]      Snowflake key pair + ALTER USER statement");
         out.println();
         out.println("exit codes: 0 success, 1 global failure, 2 bad usage or config, 3 finished with row errors");

@@ -4,6 +4,11 @@ import io.cdisync.braze.BrazeClient;
 import io.cdisync.core.CdiException;
 import io.cdisync.core.SyncListener;
 import io.cdisync.core.SyncRunner;
+import io.cdisync.core.ops.FileRunLog;
+import io.cdisync.core.ops.Integration;
+import io.cdisync.core.ops.IntegrationRunner;
+import io.cdisync.core.ops.IntegrationState;
+import io.cdisync.core.ops.RunLog;
 import io.cdisync.core.spi.SourceConnector;
 import io.cdisync.core.spi.SourceProvider;
 import io.cdisync.core.spi.SourceSettings;
@@ -38,18 +43,47 @@ final class SyncSetup implements AutoCloseable {
     SyncRunner runner(SyncListener listener) {
         CliConfig.Sync sync = config.sync();
         SyncRunner.Builder builder = SyncRunner.builder().syncId(sync.name()).dataType(sync.dataType()).source(source)
-                .braze(braze).watermarkStore(store).lookback(sync.lookback()).settleDelay(sync.settleDelay())
-                .updateExistingOnly(sync.updateExistingOnly()).listener(listener);
+                .braze(braze).watermarkStore(store).listener(listener);
+        tune(builder);
         if (sync.catalog() != null) {
             builder.catalog(sync.catalog());
         }
+        return builder.build();
+    }
+
+    /** The config's run settings, shared by plain runs and operated runs. */
+    private void tune(SyncRunner.Builder builder) {
+        CliConfig.Sync sync = config.sync();
+        builder.lookback(sync.lookback()).settleDelay(sync.settleDelay()).updateExistingOnly(sync.updateExistingOnly());
         if (sync.concurrency() != null) {
             builder.concurrency(sync.concurrency());
         }
         if (sync.maxRowsPerRun() != null) {
             builder.maxRowsPerRun(sync.maxRowsPerRun());
         }
-        return builder.build();
+    }
+
+    /**
+     * The run log (runs and failed rows, for {@code retry-failed}) in {@code runlog/} under the state directory;
+     * null when the state is not kept in files.
+     */
+    RunLog runLog() {
+        return runLogDirectory == null ? null : new FileRunLog(runLogDirectory.resolve("runlog"));
+    }
+
+    /** The config as an active integration, for the operating API (run log, retries). */
+    Integration integration() {
+        CliConfig.Sync sync = config.sync();
+        String table = config.source().getOrDefault("table", config.source().getOrDefault("path", "(source)"));
+        return Integration.builder().name(sync.name()).dataType(sync.dataType()).catalog(sync.catalog()).credentials("config")
+                .table(table.isBlank() ? "(source)" : table).keepFailedRowPayloads(sync.keepFailedRowPayloads())
+                .state(IntegrationState.ACTIVE).build();
+    }
+
+    /** Runs that record themselves in {@link #runLog()}. */
+    IntegrationRunner operator(SyncListener listener) {
+        return IntegrationRunner.builder().runLog(runLog()).braze(braze).watermarkStore(store).listener(listener)
+                .tuning(this::tune).build();
     }
 
     /**
