@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** User attributes end to end: fake warehouse -> SyncRunner -> BrazeClient -> fake Braze (a real HTTP server). */
 @ExtendWith(CdiTestExtension.class)
+@ExtendWith(NoSecretsInLogs.class)
 class AttributeSyncTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final Clock NOW = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);

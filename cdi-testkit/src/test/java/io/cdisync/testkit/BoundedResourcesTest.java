@@ -11,8 +11,10 @@ import io.cdisync.core.store.InMemoryWatermarkStore;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A run ends within its deadline whatever Braze does, and runs release their threads and connections. */
+@ExtendWith(NoSecretsInLogs.class)
 class BoundedResourcesTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 

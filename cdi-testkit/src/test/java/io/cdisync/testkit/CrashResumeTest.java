@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A sync in a child JVM killed with SIGKILL at random points, then rerun: every row arrives, rows sent
  * twice stay within what was in flight, and the watermark file is never corrupt.
  */
+@ExtendWith(NoSecretsInLogs.class)
 class CrashResumeTest {
     static final int ROWS = 100_000;
     static final int CONCURRENCY = 4;
@@ -43,14 +44,16 @@ class CrashResumeTest {
     @ExtendWith(PostgresServer.class)
     void killedSyncsResumeWithoutLosingRowsWithTheJdbcStoreOnPostgres(@TempDir Path logs) throws Exception {
         PostgresServer pg = PostgresServer.shared();
+        NoSecretsInLogs.secret(pg.password().reveal());
         pg.execute("DROP TABLE IF EXISTS crash_watermarks");
         killAndResume(pg.url(), logs, Map.of("CDI_TEST_DB_USER", pg.user(), "CDI_TEST_DB_PASSWORD", pg.password().reveal()));
     }
 
     private void killAndResume(String stateSpec, Path logs, Map<String, String> env) throws Exception {
-        long seed = System.nanoTime();
-        System.out.println("CrashResumeTest seed " + seed);
-        Random random = new Random(seed);
+        Seeds.withSeed("CrashResumeTest", seed -> killAndResume(stateSpec, logs, env, new Random(seed)));
+    }
+
+    private void killAndResume(String stateSpec, Path logs, Map<String, String> env, Random random) throws Exception {
         try (FakeBraze braze = FakeBraze.builder().latency(Duration.ofMillis(15)).start()) {
             WatermarkStore store = env.isEmpty() ? CrashChild.store(stateSpec) : storeWith(stateSpec, env);
             List<Integer> killPoints = new ArrayList<>();
@@ -62,6 +65,7 @@ class CrashResumeTest {
                         braze.url(), braze.apiKey(), stateSpec, Integer.toString(ROWS), Integer.toString(CONCURRENCY))
                         .redirectErrorStream(true).redirectOutput(logs.resolve("child-" + kill + ".log").toFile());
                 builder.environment().putAll(env);
+                NoSecretsInLogs.scanAlso(logs.resolve("child-" + kill + ".log"));
                 Process child = builder.start();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (braze.attributes().size() < target && child.isAlive() && System.nanoTime() < deadline) {

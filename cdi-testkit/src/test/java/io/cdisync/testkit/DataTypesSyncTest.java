@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Custom events, purchases, user deletes and catalog items end to end, with each type's bad rows. */
 @ExtendWith(CdiTestExtension.class)
+@ExtendWith(NoSecretsInLogs.class)
 class DataTypesSyncTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final Clock NOW = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);

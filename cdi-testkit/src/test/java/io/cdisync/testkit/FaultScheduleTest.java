@@ -17,11 +17,13 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Seeded schedules of Braze and source faults: the sync completes, or fails cleanly with the right
  * class and completes on the rerun; nothing is lost; retries stay bounded; 429s are never failures.
  */
+@ExtendWith(NoSecretsInLogs.class)
 class FaultScheduleTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final int ROWS = 6_000;
@@ -44,9 +46,11 @@ class FaultScheduleTest {
     }
 
     @Test
-    void randomServerErrorsDropsSlowAnswersAndRateLimits() {
-        long seed = System.nanoTime();
-        System.out.println("FaultScheduleTest seed " + seed);
+    void randomServerErrorsDropsSlowAnswersAndRateLimits() throws Exception {
+        Seeds.withSeed("FaultScheduleTest", this::randomFaults);
+    }
+
+    private void randomFaults(long seed) {
         try (FakeBraze braze = FakeBraze.builder().trackRateLimit(40, Duration.ofSeconds(1)).start();
                 // The client believes the workspace allows more than it does, so Braze's 429s and headers do the pacing.
                 BrazeClient client = BrazeTestClients.builderFor(braze).trackRateLimit(RateLimit.of(80, Duration.ofSeconds(1)))

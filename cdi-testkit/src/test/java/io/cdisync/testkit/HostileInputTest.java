@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * them (same batches) must still reach Braze.
  */
 @ExtendWith(CdiTestExtension.class)
+@ExtendWith(NoSecretsInLogs.class)
 class HostileInputTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final Clock NOW = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);

@@ -45,9 +45,10 @@ class SyncPropertiesTest {
     }
 
     @AfterContainer
-    static void stop() {
+    static void stop() throws java.io.IOException {
         client.close();
         braze.close();
+        NoSecretsInLogs.assertClean("SyncPropertiesTest");
     }
 
     @Property(tries = 200)

@@ -14,6 +14,7 @@ import io.cdisync.core.jdbc.TestDatabase.UserRow;
 import io.cdisync.core.store.JdbcWatermarkStore;
 import io.cdisync.core.store.SyncLease;
 import io.cdisync.testkit.FakeBraze;
+import io.cdisync.testkit.NoSecretsInLogs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +27,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Syncs from a real PostgreSQL started by the test, the watermark in a table of the same database. */
 @ExtendWith(PostgresServer.class)
+@ExtendWith(NoSecretsInLogs.class)
 class PostgresSyncTest extends JdbcSyncContractTest {
     final PostgresServer pg = PostgresServer.shared();
+
+    PostgresSyncTest() {
+        NoSecretsInLogs.secret(pg.password().reveal());
+    }
 
     @Override
     TestDatabase database() {
