@@ -130,6 +130,34 @@ class BrazeClientTest {
     }
 
     @Test
+    void anEncodedTrackRequestSendsTheObjectsBytesAsTheyAreAndMapsErrorsBackByIndex() throws Exception {
+        braze.then(json(201, """
+                {"message":"success","errors":[{"type":"bad","input_array":"events","index":1}]}"""));
+        List<EncodedObject> events = List.of(
+                EncodedObject.wrap("{\"external_id\":\"u1\",\"name\":\"a\",\"n\":1E+400}".getBytes(StandardCharsets.UTF_8)),
+                EncodedObject.of(JSON.createObjectNode().put("external_id", "u2").put("name", "é")));
+        EncodedTrackRequest request = new EncodedTrackRequest(EncodedTrackRequest.Array.EVENTS, events);
+
+        BrazeResponse response;
+        try (BrazeClient client = client().build()) {
+            response = client.track(request).get(10, TimeUnit.SECONDS);
+        }
+
+        String sent = braze.arrivals().get(0).body();
+        assertEquals("{\"events\":[{\"external_id\":\"u1\",\"name\":\"a\",\"n\":1E+400},"
+                + "{\"external_id\":\"u2\",\"name\":\"é\"}]}", sent);
+        assertEquals(new String(request.body(), StandardCharsets.UTF_8), sent);
+        assertEquals(List.of(1), List.copyOf(response.errorsByIndex("events").keySet()));
+        assertEquals("EncodedObject[42 bytes]", events.get(0).toString()); // never the content
+        assertThrows(IllegalArgumentException.class, () -> EncodedObject.wrap(" {}".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalArgumentException.class, () -> new EncodedTrackRequest(EncodedTrackRequest.Array.ATTRIBUTES,
+                List.of()));
+        List<EncodedObject> tooMany = java.util.Collections.nCopies(76, events.get(0));
+        assertThrows(IllegalArgumentException.class, () -> new EncodedTrackRequest(EncodedTrackRequest.Array.ATTRIBUTES,
+                tooMany));
+    }
+
+    @Test
     void trackOmitsEmptyArraysAndKeepsTheEndpointsPath() throws Exception {
         try (BrazeClient client = client().endpoint(server.url("/braze-proxy/").toString()).build()) {
             BrazeResponse response = client.track(TrackRequest.events(List.of(

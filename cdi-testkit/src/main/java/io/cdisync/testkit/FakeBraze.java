@@ -32,7 +32,9 @@ import java.util.function.Predicate;
  * faults and catalogs can be changed while running. Always {@link #close()} it.
  *
  * <p>Starting a fake sets the system property {@code sun.net.httpserver.nodelay} to {@code true}
- * unless it is already set, so that the JDK HTTP server answers without Nagle delays.
+ * unless it is already set, so that the JDK HTTP server answers without Nagle delays, and
+ * {@code sun.net.httpserver.maxIdleConnections} to 1024, so that it keeps as many keep-alive
+ * connections as a client with hundreds of requests in flight uses.
  */
 public final class FakeBraze implements AutoCloseable {
     /** The API key of {@link #start()} and the default of {@link Builder#apiKey(String)}. */
@@ -44,7 +46,7 @@ public final class FakeBraze implements AutoCloseable {
 
     private FakeBraze(Builder builder) {
         this.apiKey = builder.apiKey;
-        this.dispatcher = new FakeBrazeDispatcher(apiKey);
+        this.dispatcher = new FakeBrazeDispatcher(apiKey, builder.countOnly);
         dispatcher.trackLimit.set(builder.trackLimit.create());
         dispatcher.deleteLimit.set(builder.deleteLimit.create());
         dispatcher.catalogLimit.set(builder.catalogLimit.create());
@@ -131,6 +133,14 @@ public final class FakeBraze implements AutoCloseable {
      */
     public int requestCount(String path) {
         return dispatcher.recorder.requestCount(Objects.requireNonNull(path, "path"));
+    }
+
+    /**
+     * {@return how many objects (attributes, events and purchases together) {@code /users/track} accepted}
+     * Works also for a fake built with {@link Builder#countOnly()}.
+     */
+    public long trackObjectsAccepted() {
+        return dispatcher.recorder.trackObjectsAccepted();
     }
 
     /** {@return how many requests were answered 429 because of a rate limit} */
@@ -339,6 +349,7 @@ public final class FakeBraze implements AutoCloseable {
         private FakeBrazeRateLimiter.Spec deleteLimit = FakeBrazeRateLimiter.Spec.NONE;
         private FakeBrazeRateLimiter.Spec catalogLimit = FakeBrazeRateLimiter.Spec.NONE;
         private Duration latency = Duration.ZERO;
+        private boolean countOnly;
         private final Map<String, Integer> catalogs = new LinkedHashMap<>();
 
         private Builder() {
@@ -403,6 +414,20 @@ public final class FakeBraze implements AutoCloseable {
          */
         public Builder latency(Duration latency) {
             this.latency = FakeBrazeFaults.requireNonNegative(latency, "latency");
+            return this;
+        }
+
+        /**
+         * Keeps counts only ({@link FakeBraze#requestCount}, {@link FakeBraze#rateLimitedCount},
+         * {@link FakeBraze#trackObjectsAccepted}),
+         * not the objects and requests themselves, so that a fake answering millions of objects (a
+         * benchmark, a soak test) runs in constant memory. {@link FakeBraze#attributes()}, {@link FakeBraze#requests()} and the
+         * other accessors of what was received then throw {@link IllegalStateException}.
+         *
+         * @return this builder
+         */
+        public Builder countOnly() {
+            this.countOnly = true;
             return this;
         }
 

@@ -1,6 +1,5 @@
 package io.cdisync.testkit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
@@ -48,21 +47,24 @@ final class FakeBrazeDispatcher implements HttpHandler {
     }
 
     private final byte[] apiKey;
-    final FakeBrazeRecorder recorder = new FakeBrazeRecorder();
+    final FakeBrazeRecorder recorder;
     final FakeBrazeFaults faults = new FakeBrazeFaults();
     final AtomicReference<FakeBrazeChaos> chaos = new AtomicReference<>();
     volatile long outageUntilMillis;
     final FakeBrazeCatalogs catalogs = new FakeBrazeCatalogs();
-    final FakeBrazeTrackHandler track = new FakeBrazeTrackHandler(recorder);
-    private final FakeBrazeUserDeleteHandler delete = new FakeBrazeUserDeleteHandler(recorder);
+    final FakeBrazeTrackHandler track;
+    private final FakeBrazeUserDeleteHandler delete;
     final AtomicReference<FakeBrazeRateLimiter> trackLimit = new AtomicReference<>();
     final AtomicReference<FakeBrazeRateLimiter> deleteLimit = new AtomicReference<>();
     final AtomicReference<FakeBrazeRateLimiter> catalogLimit = new AtomicReference<>();
     private volatile Duration latency = Duration.ZERO;
     private final AtomicLong sequence = new AtomicLong();
 
-    FakeBrazeDispatcher(String apiKey) {
+    FakeBrazeDispatcher(String apiKey, boolean countOnly) {
         this.apiKey = apiKey.getBytes(StandardCharsets.UTF_8);
+        this.recorder = new FakeBrazeRecorder(countOnly);
+        this.track = new FakeBrazeTrackHandler(recorder);
+        this.delete = new FakeBrazeUserDeleteHandler(recorder);
     }
 
     void latency(Duration latency) {
@@ -87,7 +89,7 @@ final class FakeBrazeDispatcher implements HttpHandler {
         String rawPath = exchange.getRequestURI().getPath();
         String path = rawPath == null ? "" : rawPath;
         try {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] body = exchange.getRequestBody().readAllBytes();
             sleep(latency);
             FakeBrazeResponse response;
             try {
@@ -96,8 +98,13 @@ final class FakeBrazeDispatcher implements HttpHandler {
                 LOG.warn("FakeBraze: failed to handle {} {}", method, path, e);
                 response = FakeBrazeResponse.message(500, "FakeBraze internal error: " + e.getClass().getName());
             }
-            recorder.request(arrival, new RecordedBrazeRequest(method, path,
-                    redacted(exchange.getRequestHeaders()), body, response.status(), receivedAt));
+            if (recorder.keepsRequests()) {
+                recorder.request(arrival, new RecordedBrazeRequest(method, path,
+                        redacted(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8), response.status(),
+                        receivedAt));
+            } else {
+                recorder.countRequest(path);
+            }
             if (response.drop()) {
                 LOG.debug("FakeBraze: {} {} -> connection dropped", method, path);
                 return; // closing the exchange before sending headers closes the connection
@@ -113,7 +120,7 @@ final class FakeBrazeDispatcher implements HttpHandler {
         }
     }
 
-    private FakeBrazeResponse process(String method, String path, Headers headers, String body)
+    private FakeBrazeResponse process(String method, String path, Headers headers, byte[] body)
             throws InterruptedException {
         Endpoint endpoint = route(path);
         if (endpoint == null) {
@@ -160,7 +167,7 @@ final class FakeBrazeDispatcher implements HttpHandler {
         return contract(endpoint, method, path, headers, body).withHeaders(rateHeaders);
     }
 
-    private FakeBrazeResponse contract(Endpoint endpoint, String method, String path, Headers headers, String body) {
+    private FakeBrazeResponse contract(Endpoint endpoint, String method, String path, Headers headers, byte[] body) {
         if (!endpoint.methods.contains(method)) {
             return FakeBrazeResponse.message(405, "Method " + method + " is not allowed on " + path)
                     .withHeaders(Map.of("Allow", String.join(", ", endpoint.methods)));
@@ -173,7 +180,7 @@ final class FakeBrazeDispatcher implements HttpHandler {
         JsonNode json;
         try {
             json = FakeBrazeJson.parse(body);
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) { // a JsonProcessingException: malformed JSON or invalid UTF-8
             return FakeBrazeResponse.message(400, "The request body is not valid JSON");
         }
         if (!json.isObject()) {

@@ -28,6 +28,27 @@ final class FakeBrazeJson {
         return node == null ? MissingNode.getInstance() : node;
     }
 
+    /**
+     * Parses a whole UTF-8 body straight from its bytes (no intermediate string: the fake's hot path);
+     * an empty or blank body gives a {@link MissingNode}.
+     */
+    static JsonNode parse(byte[] body) throws java.io.IOException {
+        if (body == null || isBlank(body)) {
+            return MissingNode.getInstance();
+        }
+        JsonNode node = READER.readTree(body);
+        return node == null ? MissingNode.getInstance() : node;
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code {"message": message}}. */
     static ObjectNode message(String message) {
         ObjectNode node = MAPPER.createObjectNode();

@@ -29,6 +29,11 @@ final class FakeBrazeServer implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // The JDK server closes idle keep-alive connections beyond 200, so a client with more requests in
+        // flight would reconnect over and over; Braze keeps them.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "1024");
+        }
     }
 
     private final HttpServer server;

@@ -156,6 +156,9 @@ final class FakeBrazeTrackHandler {
     }
 
     private static String identifierProblem(JsonNode object) {
+        if (object.size() > 0 && onlyExternalId(object)) {
+            return isNonBlankText(object.get("external_id")) ? null : "'external_id' must be a non-empty string";
+        }
         List<String> present = new ArrayList<>();
         for (String identifier : IDENTIFIERS) {
             if (object.hasNonNull(identifier)) {
@@ -179,6 +182,12 @@ final class FakeBrazeTrackHandler {
             }
         }
         return null;
+    }
+
+    /** The common case, checked without building the list of identifiers present. */
+    private static boolean onlyExternalId(JsonNode object) {
+        return object.hasNonNull("external_id") && !object.hasNonNull("user_alias") && !object.hasNonNull("braze_id")
+                && !object.hasNonNull("email") && !object.hasNonNull("phone");
     }
 
     private static String timeProblem(JsonNode object) {

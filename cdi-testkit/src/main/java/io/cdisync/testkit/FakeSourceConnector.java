@@ -23,16 +23,15 @@ public final class FakeSourceConnector implements SourceConnector {
 
     @Override
     public RowStream read(ReadRequest request) {
-        FakeTable table = warehouse.lookup(tableName);
-        table.beforeRead();
+        RowStream stream = warehouse.read(tableName, request, open::decrementAndGet);
         reads.incrementAndGet();
         open.incrementAndGet();
-        return new FakeRowStream(table, request, open::decrementAndGet);
+        return stream;
     }
 
     @Override
     public void check() {
-        warehouse.lookup(tableName).beforeRead();
+        warehouse.check(tableName);
     }
 
     @Override

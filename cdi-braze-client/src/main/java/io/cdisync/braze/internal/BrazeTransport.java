@@ -140,6 +140,16 @@ public final class BrazeTransport implements AutoCloseable {
         } catch (JsonProcessingException e) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("request body cannot be serialized", e));
         }
+        return send(bucket, method, path, bytes, bucket == Bucket.CATALOG ? itemIds(body) : Map.of());
+    }
+
+    /**
+     * Sends a request whose body is already encoded, as {@link #send(Bucket, String, String, ObjectNode)}.
+     *
+     * @param itemIds catalog item id to index in {@code items}, for per-item errors; empty for other endpoints
+     */
+    public CompletableFuture<BrazeResponse> send(Bucket bucket, String method, String path, byte[] bytes,
+            Map<String, Integer> itemIds) {
         String what = method + " " + path;
         if (closed) {
             return CompletableFuture.failedFuture(closedException(what, null));
@@ -151,7 +161,7 @@ public final class BrazeTransport implements AutoCloseable {
             return CompletableFuture.failedFuture(new BrazeException.Unavailable(
                     "interrupted while waiting to send " + what, 0, null, e));
         }
-        Exchange exchange = new Exchange(bucket, method, path, bytes, bucket == Bucket.CATALOG ? itemIds(body) : Map.of());
+        Exchange exchange = new Exchange(bucket, method, path, bytes, itemIds);
         outstanding.add(exchange);
         if (closed) { // close() may have run between the check above and add()
             finish(exchange, null, closedException(what, null));

@@ -28,42 +28,63 @@ public final class BrazeIdentifierRules implements IdentifierResolver {
             String missing = row.aliasName() != null ? "ALIAS_LABEL" : "ALIAS_NAME";
             return Resolution.invalid(present + " is set but " + missing + " is missing; an alias needs both");
         }
-        List<String> found = new ArrayList<>(5);
+        // Counted, not listed: the names are only spelled out for the rare row with several identifiers.
+        int found = 0;
         UserIdentifier identifier = null;
         if (row.externalId() != null) {
-            found.add("EXTERNAL_ID");
+            found++;
             identifier = new UserIdentifier.ExternalId(row.externalId());
         }
         if (row.aliasName() != null) {
-            found.add("ALIAS_NAME + ALIAS_LABEL");
+            found++;
             identifier = new UserIdentifier.Alias(row.aliasName(), row.aliasLabel());
         }
         if (row.brazeId() != null) {
-            found.add("BRAZE_ID");
+            found++;
             identifier = new UserIdentifier.BrazeId(row.brazeId());
         }
         boolean deletes = dataType == DataType.USER_DELETES;
         if (deletes) {
-            if (found.isEmpty() && (row.email() != null || row.phone() != null)) {
+            if (found == 0 && (row.email() != null || row.phone() != null)) {
                 return Resolution.invalid("user deletes cannot name a user by " + (row.email() != null ? "EMAIL" : "PHONE")
                         + "; " + ONE_OF_DELETE);
             }
         } else if (row.email() != null) {
             // Braze: with EMAIL and PHONE both present, EMAIL wins and PHONE is ignored.
-            found.add("EMAIL");
+            found++;
             identifier = new UserIdentifier.Email(row.email());
         } else if (row.phone() != null) {
-            found.add("PHONE");
+            found++;
             identifier = new UserIdentifier.Phone(row.phone());
         }
-        if (found.isEmpty()) {
+        if (found == 0) {
             return Resolution.invalid("no identifier; " + (deletes ? ONE_OF_DELETE : ONE_OF));
         }
-        if (found.size() > 1) {
-            return Resolution.invalid("several identifiers (" + String.join(", ", found) + "); "
+        if (found > 1) {
+            return Resolution.invalid("several identifiers (" + String.join(", ", names(row, deletes)) + "); "
                     + (deletes ? ONE_OF_DELETE : ONE_OF));
         }
         return Resolution.of(identifier);
+    }
+
+    /** The identifier columns a row sets, as counted by {@link #resolve}. */
+    private static List<String> names(SourceRow row, boolean deletes) {
+        List<String> found = new ArrayList<>(5);
+        if (row.externalId() != null) {
+            found.add("EXTERNAL_ID");
+        }
+        if (row.aliasName() != null) {
+            found.add("ALIAS_NAME + ALIAS_LABEL");
+        }
+        if (row.brazeId() != null) {
+            found.add("BRAZE_ID");
+        }
+        if (!deletes && row.email() != null) {
+            found.add("EMAIL");
+        } else if (!deletes && row.phone() != null) {
+            found.add("PHONE");
+        }
+        return found;
     }
 
     private static String firstBlank(SourceRow row) {

@@ -6,8 +6,9 @@ import io.cdisync.braze.BrazeLimits;
 import io.cdisync.braze.BrazeResponse;
 import io.cdisync.braze.CatalogRequest;
 import io.cdisync.braze.DeleteRequest;
+import io.cdisync.braze.EncodedObject;
+import io.cdisync.braze.EncodedTrackRequest;
 import io.cdisync.braze.ObjectError;
-import io.cdisync.braze.TrackRequest;
 import io.cdisync.core.DataType;
 import io.cdisync.core.spi.UserIdentifier;
 import java.util.ArrayList;
@@ -68,13 +69,16 @@ abstract class Endpoint {
 
         @Override
         CompletableFuture<BrazeResponse> send(BrazeClient braze, List<RowTranslator.Translated> batch) {
-            List<ObjectNode> objects = objects(batch);
-            TrackRequest request = switch (array) {
-                case "events" -> TrackRequest.events(objects);
-                case "purchases" -> TrackRequest.purchases(objects);
-                default -> TrackRequest.attributes(objects);
+            List<EncodedObject> objects = new ArrayList<>(batch.size());
+            for (RowTranslator.Translated translated : batch) {
+                objects.add(translated.encoded());
+            }
+            EncodedTrackRequest.Array target = switch (array) {
+                case "events" -> EncodedTrackRequest.Array.EVENTS;
+                case "purchases" -> EncodedTrackRequest.Array.PURCHASES;
+                default -> EncodedTrackRequest.Array.ATTRIBUTES;
             };
-            return braze.track(request);
+            return braze.track(new EncodedTrackRequest(target, objects));
         }
 
         @Override
@@ -155,7 +159,7 @@ abstract class Endpoint {
             }
             Map<String, Integer> indexById = new HashMap<>();
             for (int i = 0; i < batch.size(); i++) {
-                indexById.putIfAbsent(batch.get(i).object().path("id").asText(), i);
+                indexById.putIfAbsent(batch.get(i).itemId(), i);
             }
             Map<Integer, ObjectError> errors = new HashMap<>();
             for (ObjectError error : response.errors()) {

@@ -47,7 +47,7 @@ public final class Previewer {
         }
         try {
             RowTranslator.Translated translated = translator.translate(row);
-            return new PreviewRow(rowKey, row.updatedAt(), translated.object(), null);
+            return new PreviewRow(rowKey, row.updatedAt(), translated.tree(), null);
         } catch (InvalidRow invalid) {
             return new PreviewRow(rowKey, row.updatedAt(), null,
                     new RowError(rowKey, row.updatedAt(), null, invalid.kind(), invalid.getMessage()));

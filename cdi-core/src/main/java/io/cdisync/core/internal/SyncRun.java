@@ -34,12 +34,23 @@ import org.slf4j.LoggerFactory;
  * <p>All state is confined to that thread. Braze answers arrive on the client's threads and are handed
  * over through a queue, so there are no locks. Rows get a place in {@link #pending} in read order; the
  * watermark advances over the longest prefix of rows that are done (delivered, rejected, or invalid).
- * One lane per request in flight; a user's rows always go to the same lane, and a lane has one request
- * outstanding at a time, so one user's rows reach Braze in order.
+ * Translated rows wait in {@link Lanes}: a user's rows always go to the same lane, and a lane is part of
+ * at most one request in flight, so one user's rows reach Braze in order; a request takes rows from as
+ * many idle lanes as it needs to be full. Rows read but not done are bounded in number and in bytes.
  */
 public final class SyncRun {
     private static final Logger log = LoggerFactory.getLogger(SyncRun.class);
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Lanes per request in flight. More lanes would let requests wait less for a busy lane, but spread each
+     * lane's rows over more of the read order, so the watermark (which waits for the oldest row) would
+     * trail further behind what was delivered: more rows sent twice after a crash.
+     */
+    private static final int LANES_PER_REQUEST = 1;
+    /** Rows read and not done, in requests' worth per request in flight (in flight, queued, waiting). */
+    private static final int PENDING_REQUESTS_PER_SLOT = 3;
+    /** Weight (about the bytes held) of rows read and not done; big payloads hit this before the row bound. */
+    private static final long MAX_PENDING_BYTES = 48L << 20;
 
     private final RunSettings settings;
     private final boolean dryRun;
@@ -49,7 +60,8 @@ public final class SyncRun {
     private final String syncId;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Edge edge;
-    private final Lane[] lanes;
+    private final Lanes<Pending> lanes;
+    private final int concurrency;
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final List<RowError> rowErrors = new ArrayList<>();
     private final int maxPending;
@@ -60,6 +72,7 @@ public final class SyncRun {
     private long version;
     private Instant lastReadAt;
     private int inFlight;
+    private long pendingBytes;
     private boolean flushing;
     private boolean stopSending;
     private CdiException failure;
@@ -86,11 +99,9 @@ public final class SyncRun {
         this.endpoint = Endpoint.of(settings.dataType(), settings.catalog());
         this.batchLimit = endpoint.batchLimit();
         this.edge = new Edge(settings.lookback());
-        this.lanes = new Lane[settings.concurrency()];
-        for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new Lane();
-        }
-        this.maxPending = Math.max(4 * batchLimit * lanes.length, settings.fetchSize() * 2);
+        this.concurrency = settings.concurrency();
+        this.lanes = new Lanes<>(LANES_PER_REQUEST * concurrency, batchLimit);
+        this.maxPending = Math.max(PENDING_REQUESTS_PER_SLOT * batchLimit * concurrency, settings.fetchSize() * 2);
     }
 
     public SyncReport execute() {
@@ -176,8 +187,10 @@ public final class SyncRun {
                     }
                 }
                 drainCompletions();
-                while (failure == null && pending.size() > maxPending) {
-                    flushIdleLanes();
+                while (failure == null && (pending.size() > maxPending || pendingBytes > MAX_PENDING_BYTES)) {
+                    // A partial request only when nothing is in flight to free lanes: each request costs one
+                    // unit of Braze's rate limit whatever it holds, so at the limit partial ones cost rows/s.
+                    sendReady(inFlight == 0);
                     if (inFlight == 0) {
                         break;
                     }
@@ -200,9 +213,8 @@ public final class SyncRun {
     private void accept(SourceRow row, Instant until) {
         rowsRead++;
         Instant updatedAt = row.updatedAt();
-        String rowKey = row.rowKey() != null ? row.rowKey() : "#" + rowsRead + " (UPDATED_AT " + updatedAt + ")";
         if (updatedAt == null) {
-            rowError(new RowError(rowKey, null, null, RowError.Kind.INVALID_UPDATED_AT,
+            rowError(new RowError(rowKey(row, rowsRead), null, null, RowError.Kind.INVALID_UPDATED_AT,
                     "UPDATED_AT is NULL; every row needs the time it was last changed"));
             return;
         }
@@ -222,60 +234,60 @@ public final class SyncRun {
             return;
         }
         rowsAccepted++;
-        Pending entry = new Pending(updatedAt, row);
+        Pending entry = new Pending(updatedAt, row, rowsRead);
         pending.addLast(entry);
         RowTranslator.Translated translated;
         try {
             translated = translator.translate(row);
         } catch (InvalidRow invalid) {
-            rowError(new RowError(rowKey, updatedAt, null, invalid.kind(), invalid.getMessage()));
+            rowError(new RowError(rowKey(row, entry.ordinal), updatedAt, null, invalid.kind(), invalid.getMessage()));
             entry.done = true;
             advance();
             return;
         }
-        Lane lane = lanes[Math.floorMod(translated.laneKey().hashCode(), lanes.length)];
-        lane.buffer.add(new Item(entry, rowKey, translated));
-        if (!lane.busy && lane.buffer.size() >= batchLimit) {
-            send(lane);
+        entry.translated = translated;
+        entry.weight = translated.weight();
+        pendingBytes += entry.weight;
+        lanes.add(entry);
+        sendReady(false);
+    }
+
+    /** How row errors name a row: the source's key, else its position in this read and its UPDATED_AT. */
+    private static String rowKey(SourceRow row, long ordinal) {
+        return row.rowKey() != null ? row.rowKey() : "#" + ordinal + " (UPDATED_AT " + row.updatedAt() + ")";
+    }
+
+    /**
+     * Sends requests while a slot is free: full ones, or (when {@code partial}: flushing, or too much is
+     * pending) whatever idle lanes hold.
+     */
+    private void sendReady(boolean partial) {
+        while (!stopSending && inFlight < concurrency
+                && (lanes.readyRows() >= batchLimit || (partial && lanes.readyRows() > 0))) {
+            send(lanes.next());
         }
     }
 
-    /** Sends the lane's next batch: up to the endpoint's limit, all upserts or all deletes (catalogs). */
-    private void send(Lane lane) {
-        boolean delete = lane.buffer.get(0).translated.delete();
-        int size = 1;
-        while (size < batchLimit && size < lane.buffer.size() && lane.buffer.get(size).translated.delete() == delete) {
-            size++;
-        }
-        List<Item> items = new ArrayList<>(lane.buffer.subList(0, size));
-        lane.buffer.subList(0, size).clear();
-        List<RowTranslator.Translated> batch = new ArrayList<>(size);
-        for (Item item : items) {
-            batch.add(item.translated);
+    /** Sends one batch: up to the endpoint's limit, all upserts or all deletes (catalogs). */
+    private void send(Lanes.Batch<Pending> batch) {
+        List<RowTranslator.Translated> objects = new ArrayList<>(batch.rows().size());
+        for (Pending row : batch.rows()) {
+            objects.add(row.translated);
         }
         if (dryRun) {
-            completions.add(new Completion(lane, items, new BrazeResponse(200, "dry run", List.of(), 0, 0), null));
+            completions.add(new Completion(batch, new BrazeResponse(200, "dry run", List.of(), 0, 0), null));
         } else {
-            endpoint.send(settings.braze(), batch)
-                    .whenComplete((response, error) -> completions.add(new Completion(lane, items, response, error)));
+            endpoint.send(settings.braze(), objects)
+                    .whenComplete((response, error) -> completions.add(new Completion(batch, response, error)));
         }
-        lane.busy = true;
         inFlight++;
-    }
-
-    private void flushIdleLanes() {
-        for (Lane lane : lanes) {
-            if (!lane.busy && !lane.buffer.isEmpty()) {
-                send(lane);
-            }
-        }
     }
 
     private void finishSending() {
         flushing = true;
         while (!stopSending) {
             drainCompletions();
-            flushIdleLanes();
+            sendReady(true);
             if (inFlight == 0) {
                 break;
             }
@@ -322,8 +334,7 @@ public final class SyncRun {
     }
 
     private void complete(Completion completion) {
-        Lane lane = completion.lane;
-        lane.busy = false;
+        lanes.release(completion.batch);
         inFlight--;
         if (completion.error != null) {
             fail(brazeFailure(completion.error), true);
@@ -334,9 +345,10 @@ public final class SyncRun {
             requests++;
         }
         rateLimitedWaits += response.rateLimitedWaits();
-        List<RowTranslator.Translated> batch = new ArrayList<>(completion.items.size());
-        for (Item item : completion.items) {
-            batch.add(item.translated);
+        List<Pending> rows = completion.batch.rows();
+        List<RowTranslator.Translated> batch = new ArrayList<>(rows.size());
+        for (Pending row : rows) {
+            batch.add(row.translated);
         }
         String outOfSpace = endpoint.globalError(response);
         if (outOfSpace != null) {
@@ -345,36 +357,51 @@ public final class SyncRun {
             return;
         }
         Map<Integer, ObjectError> errors = endpoint.errors(response, batch);
-        for (int i = 0; i < completion.items.size(); i++) {
-            Item item = completion.items.get(i);
+        for (int i = 0; i < rows.size(); i++) {
+            Pending row = rows.get(i);
             ObjectError error = errors.get(i);
             if (error == null) {
                 rowsDelivered++;
             } else {
-                rowError(new RowError(item.rowKey, item.pending.updatedAt, item.translated.target(),
+                rowError(new RowError(rowKey(row.row, row.ordinal), row.updatedAt, row.translated.target(),
                         RowError.Kind.REJECTED_BY_BRAZE, "rejected by Braze: " + error.message()));
             }
-            item.pending.done = true;
+            row.done = true;
         }
         advance();
-        if (!stopSending && !lane.buffer.isEmpty() && (flushing || lane.buffer.size() >= batchLimit)) {
-            send(lane);
-        }
+        sendReady(flushing);
     }
 
-    /** Moves the watermark over the done prefix of the rows read. */
+    /**
+     * Moves the watermark over the done prefix of the rows read. Rows are in UPDATED_AT order, so the
+     * prefix's last row sets the new watermark, and only rows within the lookback below it go to the edge:
+     * the others would be pruned at once (no per-row edge work for the bulk of a large sync).
+     */
     private void advance() {
-        Pending head;
-        while ((head = pending.peekFirst()) != null && head.done) {
-            pending.removeFirst();
-            if (watermark == null || head.updatedAt.isAfter(watermark)) {
-                watermark = head.updatedAt;
+        int done = 0;
+        Instant last = null;
+        for (Pending row : pending) {
+            if (!row.done) {
+                break;
             }
-            edge.add(head.updatedAt, head.row);
+            done++;
+            last = row.updatedAt;
         }
-        if (watermark != null) {
-            edge.pruneBelow(watermark);
+        if (done == 0) {
+            return;
         }
+        if (watermark == null || last.isAfter(watermark)) {
+            watermark = last;
+        }
+        Instant keepFrom = watermark.minus(settings.lookback());
+        for (int i = 0; i < done; i++) {
+            Pending head = pending.removeFirst();
+            pendingBytes -= head.weight;
+            if (!head.updatedAt.isBefore(keepFrom)) {
+                edge.add(head.updatedAt, head.row);
+            }
+        }
+        edge.pruneBelow(watermark);
     }
 
     private void checkpoint(boolean force) {
@@ -475,26 +502,37 @@ public final class SyncRun {
         }
     }
 
-    /** A row read and not yet known done, in read order. */
-    private static final class Pending {
+    /** A row read and not yet known done, in read order; once translated, it waits in a lane. */
+    private static final class Pending implements Lanes.Row {
         final Instant updatedAt;
         final SourceRow row;
+        final long ordinal;
+        RowTranslator.Translated translated;
+        int weight;
         boolean done;
 
-        Pending(Instant updatedAt, SourceRow row) {
+        Pending(Instant updatedAt, SourceRow row, long ordinal) {
             this.updatedAt = updatedAt;
             this.row = row;
+            this.ordinal = ordinal;
+        }
+
+        @Override
+        public int laneHash() {
+            return translated.laneHash();
+        }
+
+        @Override
+        public boolean delete() {
+            return translated.delete();
+        }
+
+        @Override
+        public long order() {
+            return ordinal;
         }
     }
 
-    private record Item(Pending pending, String rowKey, RowTranslator.Translated translated) {
-    }
-
-    private static final class Lane {
-        final List<Item> buffer = new ArrayList<>();
-        boolean busy;
-    }
-
-    private record Completion(Lane lane, List<Item> items, BrazeResponse response, Throwable error) {
+    private record Completion(Lanes.Batch<Pending> batch, BrazeResponse response, Throwable error) {
     }
 }
