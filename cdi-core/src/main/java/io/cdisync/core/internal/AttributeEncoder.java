@@ -79,14 +79,12 @@ final class AttributeEncoder {
         }
     }
 
+    /** Keys this encoder may write itself besides the identifier keys: email/phone identifiers and the update flag. */
+    private static final java.util.Set<String> ADDED_KEYS = java.util.Set.of("email", "phone", "_update_existing_only");
+
     /** Keys whose presence needs the tree path: Braze's identifier keys and what this encoder adds itself. */
     private static boolean reserved(String name) {
-        switch (name) {
-            case "external_id", "user_alias", "braze_id", "email", "phone", "_update_existing_only":
-                return true;
-            default:
-                return false;
-        }
+        return PayloadRules.IDENTIFIER_KEYS.contains(name) || ADDED_KEYS.contains(name);
     }
 
     private static void writeIdentifier(JsonGenerator g, UserIdentifier identifier) throws IOException {
