@@ -23,7 +23,14 @@ public record RowError(String rowKey, Instant updatedAt, String identifier, Kind
         /** UPDATED_AT missing or unreadable. */
         INVALID_UPDATED_AT,
         /** Braze processed the request and refused this object. */
-        REJECTED_BY_BRAZE
+        REJECTED_BY_BRAZE,
+        /** The source could not read the record at all (a file's line that is not JSON, a broken CSV record). */
+        UNREADABLE_ROW,
+        /**
+         * A whole file was skipped (too large, unreadable, changed after it was processed, or a bad line in
+         * strict mode); the row key names the file.
+         */
+        FILE_SKIPPED
     }
 
     public RowError {

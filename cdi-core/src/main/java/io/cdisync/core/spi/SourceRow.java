@@ -20,10 +20,33 @@ import java.time.Instant;
  * @param phone       PHONE
  * @param id          ID (catalog item id)
  * @param deleted     DELETED (catalog items), null when absent
- * @param payload     PAYLOAD, null when absent or NULL
+ * @param payload     PAYLOAD, null when absent or NULL; for a record the source could not read at all, an
+ *                    {@link Unreadable} (see {@link #unreadable(String, String)})
  */
 public record SourceRow(String rowKey, Instant updatedAt, String externalId, String aliasName, String aliasLabel,
         String brazeId, String email, String phone, String id, Boolean deleted, Object payload) {
+
+    /**
+     * A record the source found but could not read (a line of a file that is not JSON, a CSV record with
+     * the wrong number of values...). The engine reports it as a row error naming {@code rowKey} and
+     * {@code reason}, and goes on with the next row.
+     *
+     * @param rowKey where the record is, e.g. {@code "exports/users-1.json:17"}
+     * @param reason what is wrong with it; never the record's content
+     */
+    public static SourceRow unreadable(String rowKey, String reason) {
+        return builder().rowKey(java.util.Objects.requireNonNull(rowKey, "rowKey"))
+                .payload(new Unreadable(java.util.Objects.requireNonNull(reason, "reason"))).build();
+    }
+
+    /** Whether this row stands for a record the source could not read. */
+    public boolean isUnreadable() {
+        return payload instanceof Unreadable;
+    }
+
+    /** The payload of {@link #unreadable(String, String)} rows: why the record could not be read. */
+    public record Unreadable(String reason) {
+    }
 
     /** A builder with every column null. */
     public static Builder builder() {
