@@ -117,6 +117,9 @@ final class PayloadRules {
     private static void time(ObjectNode payload, Instant updatedAt) throws InvalidRow {
         JsonNode time = payload.get("time");
         if (time == null || time.isNull()) {
+            if (updatedAt == null) {
+                throw invalid("field 'time' is missing and the row has no UPDATED_AT to take it from");
+            }
             payload.put("time", updatedAt.toString());
             return;
         }

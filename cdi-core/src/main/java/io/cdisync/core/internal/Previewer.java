@@ -3,12 +3,14 @@ package io.cdisync.core.internal;
 import io.cdisync.core.CdiException;
 import io.cdisync.core.PreviewRow;
 import io.cdisync.core.RowError;
+import io.cdisync.core.spi.FileLedger;
 import io.cdisync.core.spi.ReadRequest;
 import io.cdisync.core.spi.RowBatch;
 import io.cdisync.core.spi.RowStream;
 import io.cdisync.core.spi.SourceRow;
 import io.cdisync.core.spi.StoredWatermark;
 import io.cdisync.core.spi.TableWatermark;
+import io.cdisync.core.spi.Watermark;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +21,21 @@ public final class Previewer {
     }
 
     public static List<PreviewRow> preview(RunSettings settings, int limit) {
-        Instant until = settings.clock().instant().minus(settings.settleDelay());
-        Instant from = settings.store().load(settings.syncId()).map(StoredWatermark::watermark)
-                .filter(TableWatermark.class::isInstance).map(w -> ((TableWatermark) w).updatedAt().minus(settings.lookback()))
-                .filter(f -> !f.isAfter(until)).orElse(null);
+        Instant now = settings.clock().instant();
+        Watermark stored = settings.store().load(settings.syncId()).map(StoredWatermark::watermark).orElse(null);
+        Watermark initial = settings.source().initialPosition(now);
+        ReadRequest request;
+        if (initial instanceof FileLedger) {
+            request = new ReadRequest(null, now, Math.min(limit, settings.fetchSize()), stored instanceof FileLedger ? stored : initial);
+        } else {
+            Instant until = now.minus(settings.settleDelay());
+            Instant from = stored instanceof TableWatermark table && !table.updatedAt().minus(settings.lookback()).isAfter(until)
+                    ? table.updatedAt().minus(settings.lookback()) : null;
+            request = new ReadRequest(from, until, Math.min(limit, settings.fetchSize()), stored);
+        }
         RowTranslator translator = new RowTranslator(settings.dataType(), settings.resolver(), settings.updateExistingOnly());
         List<PreviewRow> rows = new ArrayList<>(limit);
-        try (RowStream stream = settings.source().read(new ReadRequest(from, until, Math.min(limit, settings.fetchSize())))) {
+        try (RowStream stream = settings.source().read(request)) {
             RowBatch batch;
             while (rows.size() < limit && (batch = stream.nextBatch()) != null) {
                 for (SourceRow row : batch.rows()) {
@@ -41,6 +51,10 @@ public final class Previewer {
 
     private static PreviewRow previewRow(RowTranslator translator, SourceRow row, int position) {
         String rowKey = row.rowKey() != null ? row.rowKey() : "#" + position + " (UPDATED_AT " + row.updatedAt() + ")";
+        if (row.payload() instanceof SourceRow.Unreadable unreadable) {
+            return new PreviewRow(rowKey, null, null, new RowError(rowKey, null, null, RowError.Kind.UNREADABLE_ROW,
+                    unreadable.reason()));
+        }
         if (row.updatedAt() == null) {
             return new PreviewRow(rowKey, null, null, new RowError(rowKey, null, null, RowError.Kind.INVALID_UPDATED_AT,
                     "UPDATED_AT is NULL; every row needs the time it was last changed"));

@@ -8,6 +8,8 @@ import io.cdisync.core.RowError;
 import io.cdisync.core.SyncProgress;
 import io.cdisync.core.SyncReport;
 import io.cdisync.core.SyncStatus;
+import io.cdisync.core.spi.FileChunk;
+import io.cdisync.core.spi.FileLedger;
 import io.cdisync.core.spi.ReadRequest;
 import io.cdisync.core.spi.RowBatch;
 import io.cdisync.core.spi.RowStream;
@@ -59,16 +61,17 @@ public final class SyncRun {
     private final int batchLimit;
     private final String syncId;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final Edge edge;
     private final Lanes<Pending> lanes;
     private final int concurrency;
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final List<RowError> rowErrors = new ArrayList<>();
     private final int maxPending;
 
-    private Instant startWatermark;
-    private Instant watermark;
-    private Instant committedWatermark;
+    /** The position: a table's watermark, or (file sources) a ledger of files; set when the run starts. */
+    private TableProgress table;
+    private FileProgress files;
+    private RunProgress progress;
+    private Watermark storedPosition;
     private long version;
     private Instant lastReadAt;
     private int inFlight;
@@ -98,7 +101,6 @@ public final class SyncRun {
         this.translator = new RowTranslator(settings.dataType(), settings.resolver(), settings.updateExistingOnly());
         this.endpoint = Endpoint.of(settings.dataType(), settings.catalog());
         this.batchLimit = endpoint.batchLimit();
-        this.edge = new Edge(settings.lookback());
         this.concurrency = settings.concurrency();
         this.lanes = new Lanes<>(LANES_PER_REQUEST * concurrency, batchLimit);
         this.maxPending = Math.max(PENDING_REQUESTS_PER_SLOT * batchLimit * concurrency, settings.fetchSize() * 2);
@@ -113,17 +115,22 @@ public final class SyncRun {
         lastProgressNanos = startNanos;
         boolean capReached = false;
         try {
-            loadWatermark();
-            notify(l -> l.onStart(syncId, startWatermark));
-            Instant until = startedAt.minus(settings.settleDelay());
-            Instant from = startWatermark == null ? null : startWatermark.minus(settings.lookback());
-            if (from != null && from.isAfter(until)) {
-                from = until;
+            loadPosition(startedAt);
+            notify(l -> l.onStart(syncId, progress.startInstant()));
+            ReadRequest request;
+            Instant until;
+            if (files != null) {
+                until = startedAt;
+                request = new ReadRequest(null, until, settings.fetchSize(), storedPosition);
+                log.info("sync {}: reading new files of {}{}", syncId, settings.source().describe(), dryRun ? " (dry run)" : "");
+            } else {
+                until = startedAt.minus(settings.settleDelay());
+                request = table.request(until, settings.fetchSize(), storedPosition);
+                log.info("sync {}: reading {} from {} to {}{}", syncId, settings.source().describe(),
+                        request.from() == null ? "the beginning" : request.from(), until, dryRun ? " (dry run)" : "");
             }
-            log.info("sync {}: reading {} from {} to {}{}", syncId, settings.source().describe(),
-                    from == null ? "the beginning" : from, until, dryRun ? " (dry run)" : "");
             try {
-                capReached = readAndSend(new ReadRequest(from, until, settings.fetchSize()), until);
+                capReached = readAndSend(request, until);
             } catch (CdiException e) {
                 // A source failure: rows already read are still worth delivering before the run ends.
                 fail(e, e instanceof CdiException.Interrupted);
@@ -146,7 +153,12 @@ public final class SyncRun {
         return report;
     }
 
-    private void loadWatermark() {
+    /**
+     * Loads the stored position, or takes the source's initial one. A sync id keeps its kind of position:
+     * a table's watermark cannot be read as a file ledger, nor the other way round.
+     */
+    private void loadPosition(Instant startedAt) {
+        Watermark initial = settings.source().initialPosition(startedAt);
         Optional<StoredWatermark> stored;
         try {
             stored = settings.store().load(syncId);
@@ -155,19 +167,29 @@ public final class SyncRun {
         } catch (RuntimeException e) {
             throw new CdiException.WatermarkStoreFailure("cannot load the watermark of sync " + syncId + ": " + e.getMessage(), e);
         }
-        if (stored.isEmpty()) {
-            return;
+        Watermark loaded = stored.map(StoredWatermark::watermark).orElse(null);
+        if (loaded != null && (initial instanceof FileLedger) != (loaded instanceof FileLedger)) {
+            throw new CdiException.ConfigurationError("sync " + syncId + " has a stored position of another kind ("
+                    + (loaded instanceof FileLedger ? "a file ledger" : "a table watermark") + ") than its source "
+                    + settings.source().describe() + " keeps; a sync id cannot change its kind of source");
         }
-        Watermark loaded = stored.get().watermark();
-        if (!(loaded instanceof TableWatermark table)) {
-            throw new CdiException.ConfigurationError("sync " + syncId + " has a stored watermark of another kind ("
-                    + loaded.getClass().getSimpleName() + "); a sync id cannot change its source kind");
+        if (initial != null && !(initial instanceof FileLedger)) {
+            throw new CdiException.ConfigurationError("source " + settings.source().describe()
+                    + " gave an initial position of an unsupported kind: " + initial.getClass().getSimpleName());
         }
-        version = stored.get().version();
-        startWatermark = table.updatedAt();
-        watermark = startWatermark;
-        committedWatermark = startWatermark;
-        edge.load(table.edge());
+        version = stored.map(StoredWatermark::version).orElse(0L);
+        if (initial instanceof FileLedger initialLedger) {
+            storedPosition = loaded != null ? loaded : initialLedger;
+            files = new FileProgress((FileLedger) storedPosition, loaded == null);
+            progress = files;
+        } else {
+            storedPosition = loaded;
+            table = new TableProgress(settings.lookback());
+            if (loaded instanceof TableWatermark stored1) {
+                table.load(stored1);
+            }
+            progress = table;
+        }
     }
 
     /** Reads the source and hands rows to lanes; returns true when the row cap stopped the read. */
@@ -175,8 +197,22 @@ public final class SyncRun {
         try (RowStream stream = settings.source().read(request)) {
             RowBatch batch;
             while (failure == null && (batch = stream.nextBatch()) != null) {
+                FileChunk chunk = batch.file();
+                if (files != null && chunk == null) {
+                    fail(new CdiException.ConfigurationError("source " + settings.source().describe()
+                            + " keeps a file ledger but sent rows without their file"), false);
+                    return false;
+                }
+                if (chunk != null && chunk.skipped() != null) {
+                    rowError(new RowError(chunk.key(), null, null, RowError.Kind.FILE_SKIPPED, chunk.skipped()));
+                }
+                long record = chunk == null ? 0 : chunk.firstRecord();
                 for (SourceRow row : batch.rows()) {
-                    accept(row, until);
+                    if (files != null) {
+                        acceptFileRow(row, chunk, ++record);
+                    } else {
+                        accept(row, until);
+                    }
                     if (failure != null) {
                         return false;
                     }
@@ -185,6 +221,14 @@ public final class SyncRun {
                                 settings.maxRowsPerRun());
                         return true;
                     }
+                }
+                if (files != null && chunk.endOfFile()) {
+                    // The file is done once every row before this marker is: the marker waits in read order.
+                    Pending marker = new Pending(null, null, rowsRead, chunk, record);
+                    marker.endOfFile = true;
+                    marker.done = true;
+                    pending.addLast(marker);
+                    advance();
                 }
                 drainCompletions();
                 while (failure == null && (pending.size() > maxPending || pendingBytes > MAX_PENDING_BYTES)) {
@@ -213,6 +257,11 @@ public final class SyncRun {
     private void accept(SourceRow row, Instant until) {
         rowsRead++;
         Instant updatedAt = row.updatedAt();
+        if (row.isUnreadable()) {
+            rowError(new RowError(rowKey(row, rowsRead), null, null, RowError.Kind.UNREADABLE_ROW,
+                    ((SourceRow.Unreadable) row.payload()).reason()));
+            return;
+        }
         if (updatedAt == null) {
             rowError(new RowError(rowKey(row, rowsRead), null, null, RowError.Kind.INVALID_UPDATED_AT,
                     "UPDATED_AT is NULL; every row needs the time it was last changed"));
@@ -229,12 +278,32 @@ public final class SyncRun {
             rowsHeldBack++;
             return;
         }
-        if (startWatermark != null && !updatedAt.isAfter(startWatermark) && edge.contains(updatedAt, row)) {
+        if (table.alreadyDone(updatedAt, row)) {
             rowsSkipped++;
             return;
         }
+        enqueue(new Pending(updatedAt, row, rowsRead, null, 0));
+    }
+
+    /** A file's row: no UPDATED_AT order or window; its place is its file and record number. */
+    private void acceptFileRow(SourceRow row, FileChunk chunk, long record) {
+        rowsRead++;
+        Pending entry = new Pending(row.updatedAt(), row, rowsRead, chunk, record);
+        if (row.isUnreadable()) {
+            rowError(new RowError(rowKey(row, rowsRead), null, null, RowError.Kind.UNREADABLE_ROW,
+                    ((SourceRow.Unreadable) row.payload()).reason()));
+            entry.done = true;
+            pending.addLast(entry);
+            advance();
+            return;
+        }
+        enqueue(entry);
+    }
+
+    private void enqueue(Pending entry) {
+        SourceRow row = entry.row;
+        Instant updatedAt = entry.updatedAt;
         rowsAccepted++;
-        Pending entry = new Pending(updatedAt, row, rowsRead);
         pending.addLast(entry);
         RowTranslator.Translated translated;
         try {
@@ -390,33 +459,40 @@ public final class SyncRun {
         if (done == 0) {
             return;
         }
-        if (watermark == null || last.isAfter(watermark)) {
-            watermark = last;
+        if (files != null) {
+            for (int i = 0; i < done; i++) {
+                Pending head = pending.removeFirst();
+                pendingBytes -= head.weight;
+                if (head.endOfFile) {
+                    files.fileDone(head.chunk);
+                } else {
+                    files.recordDone(head.chunk, head.record);
+                }
+            }
+            return;
         }
-        Instant keepFrom = watermark.minus(settings.lookback());
+        table.advanceTo(last);
         for (int i = 0; i < done; i++) {
             Pending head = pending.removeFirst();
             pendingBytes -= head.weight;
-            if (!head.updatedAt.isBefore(keepFrom)) {
-                edge.add(head.updatedAt, head.row);
-            }
+            table.done(head.updatedAt, head.row);
         }
-        edge.pruneBelow(watermark);
+        table.advanced();
     }
 
     private void checkpoint(boolean force) {
-        if (dryRun || watermark == null || failure instanceof CdiException.WatermarkStoreFailure) {
+        if (dryRun || progress == null || failure instanceof CdiException.WatermarkStoreFailure) {
             return;
         }
         long now = System.nanoTime();
         if (!force && now - lastCommitNanos < settings.checkpointInterval().toNanos()) {
             return;
         }
-        if (watermark.equals(committedWatermark) && !edge.changed()) {
+        if (!progress.changed()) {
             return;
         }
         lastCommitNanos = now;
-        TableWatermark next = new TableWatermark(watermark, edge.snapshot());
+        Watermark next = progress.snapshot();
         try {
             version = settings.store().commit(syncId, version, next);
         } catch (CdiException e) {
@@ -426,9 +502,8 @@ public final class SyncRun {
             fail(new CdiException.WatermarkStoreFailure("cannot save the watermark of sync " + syncId + ": " + e.getMessage(), e), true);
             return;
         }
-        edge.markSaved();
-        committedWatermark = watermark;
-        Instant saved = watermark;
+        progress.saved();
+        Instant saved = progress.committedInstant();
         notify(l -> l.onCheckpoint(syncId, saved));
     }
 
@@ -479,6 +554,8 @@ public final class SyncRun {
     }
 
     private SyncReport report(Instant startedAt, long startNanos, boolean capReached) {
+        Instant start = progress == null ? null : progress.startInstant();
+        Instant committed = progress == null ? null : progress.committedInstant();
         SyncStatus status;
         if (failure != null) {
             status = SyncStatus.ERROR;
@@ -490,8 +567,8 @@ public final class SyncRun {
             status = SyncStatus.SUCCESS;
         }
         return new SyncReport(syncId, settings.dataType(), status, dryRun, rowsRead, rowsDelivered, rowsFailed, rowsSkipped,
-                rowsHeldBack, rowErrors, rowErrorsDropped, requests, rateLimitedWaits, startWatermark,
-                dryRun ? startWatermark : committedWatermark, startedAt, Duration.ofNanos(System.nanoTime() - startNanos), failure);
+                rowsHeldBack, rowErrors, rowErrorsDropped, requests, rateLimitedWaits, start,
+                dryRun ? start : committed, startedAt, Duration.ofNanos(System.nanoTime() - startNanos), failure);
     }
 
     private void notify(java.util.function.Consumer<io.cdisync.core.SyncListener> call) {
@@ -502,19 +579,27 @@ public final class SyncRun {
         }
     }
 
-    /** A row read and not yet known done, in read order; once translated, it waits in a lane. */
+    /**
+     * A row read and not yet known done, in read order; once translated, it waits in a lane. For file
+     * sources it knows its file and record number, and a marker (no row) ends each file.
+     */
     private static final class Pending implements Lanes.Row {
         final Instant updatedAt;
         final SourceRow row;
         final long ordinal;
+        final FileChunk chunk;
+        final long record;
         RowTranslator.Translated translated;
         int weight;
         boolean done;
+        boolean endOfFile;
 
-        Pending(Instant updatedAt, SourceRow row, long ordinal) {
+        Pending(Instant updatedAt, SourceRow row, long ordinal, FileChunk chunk, long record) {
             this.updatedAt = updatedAt;
             this.row = row;
             this.ordinal = ordinal;
+            this.chunk = chunk;
+            this.record = record;
         }
 
         @Override

@@ -17,6 +17,19 @@ public interface SourceConnector extends AutoCloseable {
     RowStream read(ReadRequest request);
 
     /**
+     * The position a new sync starts from, for sources that are not tables. Table sources (the default)
+     * return null: their position is the UPDATED_AT watermark, and a new sync reads every row. File sources
+     * return a {@link FileLedger}, e.g. {@code FileLedger.startingAt(createdAt)} to take only files added
+     * from now on, or {@code FileLedger.startingAt(null)} to backfill. The engine saves it on the first run,
+     * so "added after the sync was created" keeps its meaning across runs.
+     *
+     * @param createdAt when the sync is being created (the start of its first run)
+     */
+    default Watermark initialPosition(java.time.Instant createdAt) {
+        return null;
+    }
+
+    /**
      * Checks that the source is reachable and readable and has the columns the data type needs, without
      * reading rows. The default does nothing; connectors override it with a real test.
      *

@@ -24,6 +24,7 @@ import java.util.Map;
 public final class CapturingSource implements SourceConnector {
     private final SourceConnector delegate;
     private final Map<String, SourceRow> rows = new LinkedHashMap<>();
+    private static final int FILE_ROWS_KEPT = 1 << 18;
     private long position;
 
     public CapturingSource(SourceConnector delegate) {
@@ -70,6 +71,15 @@ public final class CapturingSource implements SourceConnector {
     /** Forgets the rows read before any row with UPDATED_AT {@code watermark} or later: they are done. */
     public synchronized void forgetBefore(Instant watermark) {
         Iterator<SourceRow> it = rows.values().iterator();
+        if (watermark == null) {
+            // A file sync's checkpoint has no UPDATED_AT: keep the newest rows read. Rows older in read order
+            // than the engine's bound on rows read and not done are done, and their errors were taken.
+            while (rows.size() > FILE_ROWS_KEPT && it.hasNext()) {
+                it.next();
+                it.remove();
+            }
+            return;
+        }
         while (it.hasNext()) {
             Instant updatedAt = it.next().updatedAt();
             if (updatedAt != null && !updatedAt.isBefore(watermark)) {
@@ -82,6 +92,11 @@ public final class CapturingSource implements SourceConnector {
     /** Rows remembered now (for tests of the memory bound). */
     public synchronized int remembered() {
         return rows.size();
+    }
+
+    @Override
+    public io.cdisync.core.spi.Watermark initialPosition(Instant createdAt) {
+        return delegate.initialPosition(createdAt);
     }
 
     @Override
