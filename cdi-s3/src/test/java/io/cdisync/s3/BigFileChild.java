@@ -25,12 +25,6 @@ public final class BigFileChild {
             report = SyncRunner.builder().syncId("big").source(source).braze(client)
                     .watermarkStore(new InMemoryWatermarkStore()).build().run();
         }
-        long peak = 0; // the old generation's peak: what survived collections, i.e. what the sync held
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getName().contains("Old")) {
-                peak = Math.max(peak, pool.getPeakUsage().getUsed());
-            }
-        }
         System.out.println(report.summary());
         System.out.println("DELIVERED=" + report.rowsDelivered());
         System.out.println("MAX_HEAP=" + Runtime.getRuntime().maxMemory());
