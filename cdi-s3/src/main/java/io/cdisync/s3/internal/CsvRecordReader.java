@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import io.cdisync.core.spi.SourceRow;
@@ -31,11 +32,13 @@ public final class CsvRecordReader implements RecordReader {
     private final List<String> header;
     private final Column[] columns;
     private final RecordFields fields = new RecordFields();
+    private final int maxValueChars;
     private boolean ended;
 
     CsvRecordReader(String fileKey, InputStream in, Instant fileTime, int maxRecordBytes) throws IOException {
         this.fileKey = fileKey;
         this.fileTime = fileTime;
+        this.maxValueChars = maxRecordBytes;
         CsvFactory factory = CsvFactory.builder()
                 .enable(CsvParser.Feature.WRAP_AS_ARRAY)
                 .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
@@ -108,8 +111,10 @@ public final class CsvRecordReader implements RecordReader {
             if (line < 0) {
                 line = Math.max(1, parser.currentLocation().getLineNr());
             }
-            return SourceRow.unreadable(fileKey + ":" + line, "line " + line + " is not valid CSV: "
-                    + ParserMessages.reason(e) + "; the rest of the file was not read");
+            String problem = e instanceof StreamConstraintsException
+                    ? "has a value longer than " + maxValueChars + " characters"
+                    : "is not valid CSV: " + ParserMessages.reason(e);
+            return SourceRow.unreadable(fileKey + ":" + line, "line " + line + " " + problem + "; the rest of the file was not read");
         }
     }
 

@@ -12,8 +12,7 @@ import java.util.regex.Pattern;
 final class ParserMessages {
     private static final Pattern UNRECOGNIZED_TOKEN = Pattern.compile("Unrecognized token '.*?': ", Pattern.DOTALL);
     private static final Pattern CHARACTER = Pattern.compile("\\('.{1,2}' \\(code (\\d+)\\)\\)");
-    // Any other quoted text, except the literals Jackson names in its own "was expecting" lists.
-    private static final Pattern QUOTED = Pattern.compile("'(?!null'|true'|false')[^']*'");
+    private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
     private static final int MAX_LENGTH = 200;
 
     private ParserMessages() {
@@ -31,7 +30,11 @@ final class ParserMessages {
         }
         message = UNRECOGNIZED_TOKEN.matcher(message).replaceAll("Unrecognized token: ");
         message = CHARACTER.matcher(message).replaceAll("(code $1)");
-        message = QUOTED.matcher(message).replaceAll("'…'");
+        // Any other quoted text goes, except the literals Jackson names in its own "was expecting" lists.
+        message = QUOTED.matcher(message).replaceAll(m -> switch (m.group(1)) {
+            case "null", "true", "false" -> m.group();
+            default -> "'…'";
+        });
         if (message.length() > MAX_LENGTH) {
             message = message.substring(0, MAX_LENGTH) + "…";
         }

@@ -2,12 +2,6 @@ package io.cdisync.s3.internal;
 
 import io.cdisync.core.spi.SourceRow;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.TemporalAccessor;
 
 /**
  * The values of one record while a reader collects them, and the rules every format shares: empty is null,
@@ -48,7 +42,7 @@ final class RecordFields {
         switch (column) {
             case DELETED -> deleted(parseBoolean(value));
             case UPDATED_AT -> {
-                Instant parsed = parseTimestamp(value);
+                Instant parsed = Timestamps.parse(value);
                 if (parsed == null) {
                     fail("UPDATED_AT is not an ISO-8601 date-time (e.g. 2024-05-01T12:00:00Z)");
                 } else {
@@ -106,23 +100,5 @@ final class RecordFields {
             return Boolean.FALSE;
         }
         return null;
-    }
-
-    /**
-     * An ISO-8601 date-time as an instant, or null if it is not one. With an offset or zone it is converted; without
-     * one it is read as UTC, like a warehouse's zone-less TIMESTAMP. A space may stand for the {@code T}, as in the
-     * exports of most warehouses.
-     */
-    static Instant parseTimestamp(String value) {
-        String text = value.trim();
-        if (text.length() > 10 && text.charAt(10) == ' ') {
-            text = text.substring(0, 10) + 'T' + text.substring(11);
-        }
-        try {
-            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(text, ZonedDateTime::from, LocalDateTime::from);
-            return parsed instanceof ZonedDateTime zoned ? zoned.toInstant() : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }
