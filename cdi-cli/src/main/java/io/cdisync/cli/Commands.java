@@ -10,6 +10,7 @@ import io.cdisync.core.SyncStatus;
 import io.cdisync.core.ops.RetryResult;
 import io.cdisync.core.ops.RunStatus;
 import io.cdisync.core.spi.StoredWatermark;
+import io.cdisync.core.spi.FileLedger;
 import io.cdisync.core.spi.TableWatermark;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -107,7 +108,8 @@ final class Commands {
     private int status(SyncSetup setup, boolean json) {
         String name = setup.config.sync().name();
         Optional<StoredWatermark> stored = setup.store.load(name);
-        String watermark = stored.map(s -> s.watermark() instanceof TableWatermark t ? t.updatedAt().toString() : "?").orElse(null);
+        String watermark = stored.map(s -> s.watermark() instanceof TableWatermark t ? t.updatedAt().toString() : null).orElse(null);
+        FileLedger ledger = stored.map(s -> s.watermark() instanceof FileLedger l ? l : null).orElse(null);
         JsonNode last = lastRun(setup);
         if (json) {
             ObjectNode root = JsonReports.JSON.createObjectNode();
@@ -115,7 +117,18 @@ final class Commands {
             root.put("watermark", watermark);
             root.put("version", stored.map(StoredWatermark::version).orElse(0L));
             root.set("lastRun", last);
+            if (ledger != null) {
+                ObjectNode files = root.putObject("files");
+                files.put("processed", ledger.files().size());
+                files.put("since", ledger.since() == null ? null : ledger.since().toString());
+                files.put("current", ledger.current() == null ? null : ledger.current().key());
+                files.put("currentRecordsDone", ledger.current() == null ? 0 : ledger.current().records());
+            }
             out.println(root);
+        } else if (ledger != null) {
+            out.println("sync " + name + ": " + ledger.files().size() + " files processed"
+                    + (ledger.since() == null ? " (backfill)" : " (files added since " + ledger.since() + ")")
+                    + (ledger.current() == null ? "" : "; " + ledger.current().key() + " done up to record " + ledger.current().records()));
         } else {
             out.println("sync " + name + ": watermark " + (watermark == null ? "(never synced)" : watermark));
             if (last != null) {
