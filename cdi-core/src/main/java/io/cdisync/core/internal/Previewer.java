@@ -28,10 +28,12 @@ public final class Previewer {
         if (initial instanceof FileLedger) {
             request = new ReadRequest(null, now, Math.min(limit, settings.fetchSize()), stored instanceof FileLedger ? stored : initial);
         } else {
-            Instant until = now.minus(settings.settleDelay());
-            Instant from = stored instanceof TableWatermark table && !table.updatedAt().minus(settings.lookback()).isAfter(until)
-                    ? table.updatedAt().minus(settings.lookback()) : null;
-            request = new ReadRequest(from, until, Math.min(limit, settings.fetchSize()), stored);
+            // The read a run would start with: the same bounds as SyncRun's.
+            TableProgress table = new TableProgress(settings.lookback());
+            if (stored instanceof TableWatermark watermark) {
+                table.load(watermark);
+            }
+            request = table.request(now.minus(settings.settleDelay()), Math.min(limit, settings.fetchSize()), stored);
         }
         RowTranslator translator = new RowTranslator(settings.dataType(), settings.resolver(), settings.updateExistingOnly());
         List<PreviewRow> rows = new ArrayList<>(limit);
@@ -50,10 +52,9 @@ public final class Previewer {
     }
 
     private static PreviewRow previewRow(RowTranslator translator, SourceRow row, int position) {
-        String rowKey = row.rowKey() != null ? row.rowKey() : "#" + position + " (UPDATED_AT " + row.updatedAt() + ")";
+        String rowKey = SyncRun.rowKey(row, position);
         if (row.payload() instanceof SourceRow.Unreadable unreadable) {
-            return new PreviewRow(rowKey, null, null, new RowError(rowKey, null, null, RowError.Kind.UNREADABLE_ROW,
-                    unreadable.reason()));
+            return new PreviewRow(rowKey, null, null, SyncRun.unreadable(row, position, unreadable));
         }
         if (row.updatedAt() == null) {
             return new PreviewRow(rowKey, null, null, new RowError(rowKey, null, null, RowError.Kind.INVALID_UPDATED_AT,

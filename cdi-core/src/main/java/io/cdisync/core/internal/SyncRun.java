@@ -257,9 +257,8 @@ public final class SyncRun {
     private void accept(SourceRow row, Instant until) {
         rowsRead++;
         Instant updatedAt = row.updatedAt();
-        if (row.isUnreadable()) {
-            rowError(new RowError(rowKey(row, rowsRead), null, null, RowError.Kind.UNREADABLE_ROW,
-                    ((SourceRow.Unreadable) row.payload()).reason()));
+        if (row.payload() instanceof SourceRow.Unreadable unreadable) {
+            rowError(unreadable(row, rowsRead, unreadable));
             return;
         }
         if (updatedAt == null) {
@@ -289,9 +288,8 @@ public final class SyncRun {
     private void acceptFileRow(SourceRow row, FileChunk chunk, long record) {
         rowsRead++;
         Pending entry = new Pending(row.updatedAt(), row, rowsRead, chunk, record);
-        if (row.isUnreadable()) {
-            rowError(new RowError(rowKey(row, rowsRead), null, null, RowError.Kind.UNREADABLE_ROW,
-                    ((SourceRow.Unreadable) row.payload()).reason()));
+        if (row.payload() instanceof SourceRow.Unreadable unreadable) {
+            rowError(unreadable(row, rowsRead, unreadable));
             entry.done = true;
             pending.addLast(entry);
             advance();
@@ -322,8 +320,13 @@ public final class SyncRun {
     }
 
     /** How row errors name a row: the source's key, else its position in this read and its UPDATED_AT. */
-    private static String rowKey(SourceRow row, long ordinal) {
+    static String rowKey(SourceRow row, long ordinal) {
         return row.rowKey() != null ? row.rowKey() : "#" + ordinal + " (UPDATED_AT " + row.updatedAt() + ")";
+    }
+
+    /** The row error for a record the source could not read. */
+    static RowError unreadable(SourceRow row, long ordinal, SourceRow.Unreadable unreadable) {
+        return new RowError(rowKey(row, ordinal), null, null, RowError.Kind.UNREADABLE_ROW, unreadable.reason());
     }
 
     /**

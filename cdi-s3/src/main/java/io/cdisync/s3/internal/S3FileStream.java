@@ -1,15 +1,11 @@
 package io.cdisync.s3.internal;
 
-import io.cdisync.core.CdiException;
 import io.cdisync.core.spi.FileChunk;
 import io.cdisync.core.spi.FileLedger;
 import io.cdisync.core.spi.RowBatch;
 import io.cdisync.core.spi.RowStream;
-import io.cdisync.core.spi.SourceRow;
 import io.cdisync.s3.S3Source;
-import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -214,15 +210,5 @@ public final class S3FileStream implements RowStream {
         if (reader != null) {
             reader.close();
         }
-    }
-
-    /** Rows of a batch of records, for {@link S3ObjectReader}. */
-    static List<SourceRow> newBatch(int size) {
-        return new ArrayList<>(Math.min(size, 4096));
-    }
-
-    static CdiException readFailure(String bucket, String key, long record, IOException e) {
-        return new CdiException.ConnectionFailed("reading s3://" + bucket + "/" + key + " failed after record " + record
-                + ": " + e.getMessage() + "; the next run resumes the file from its last record delivered", e);
     }
 }

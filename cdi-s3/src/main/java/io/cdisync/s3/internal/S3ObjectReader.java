@@ -1,5 +1,6 @@
 package io.cdisync.s3.internal;
 
+import io.cdisync.core.CdiException;
 import io.cdisync.core.spi.FileChunk;
 import io.cdisync.core.spi.RowBatch;
 import io.cdisync.core.spi.SourceRow;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
@@ -90,7 +92,7 @@ final class S3ObjectReader implements AutoCloseable {
         } catch (UnreadableFileException e) {
             unreadable = e.getMessage() + " (the rest of the file was not read)";
         } catch (IOException e) {
-            throw S3FileStream.readFailure(settings.bucket(), key, consumed, e);
+            throw readFailure(consumed, e);
         }
     }
 
@@ -114,7 +116,7 @@ final class S3ObjectReader implements AutoCloseable {
             return new RowBatch(List.of(), FileChunk.skipped(key, etag, size, unreadable));
         }
         long first = consumed - (lookahead == null ? 0 : 1);
-        List<SourceRow> rows = S3FileStream.newBatch(batchSize);
+        List<SourceRow> rows = new ArrayList<>(Math.min(batchSize, 4096));
         while (lookahead != null && rows.size() < batchSize) {
             rows.add(lookahead);
             lookahead = readNext();
@@ -144,14 +146,14 @@ final class S3ObjectReader implements AutoCloseable {
             } catch (IOException | UncheckedIOException e) {
                 IOException cause = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
                 if (attempt > REOPEN_ATTEMPTS || format == FileFormat.PARQUET) {
-                    throw S3FileStream.readFailure(settings.bucket(), key, consumed, cause);
+                    throw readFailure(consumed, cause);
                 }
                 log.warn("reading s3://{}/{} failed after record {} ({}); reading again from there", settings.bucket(), key,
                         consumed, cause.toString());
                 long reached = consumed;
                 closeReader(true);
                 if (!openReader()) {
-                    throw S3FileStream.readFailure(settings.bucket(), key, reached,
+                    throw readFailure(reached,
                             new IOException("the file changed while it was being read"));
                 }
                 try {
@@ -159,11 +161,16 @@ final class S3ObjectReader implements AutoCloseable {
                     skip(reached);
                 } catch (IOException again) {
                     if (attempt >= REOPEN_ATTEMPTS) {
-                        throw S3FileStream.readFailure(settings.bucket(), key, reached, again);
+                        throw readFailure(reached, again);
                     }
                 }
             }
         }
+    }
+
+    private CdiException readFailure(long record, IOException e) {
+        return new CdiException.ConnectionFailed("reading s3://" + settings.bucket() + "/" + key + " failed after record "
+                + record + ": " + e.getMessage() + "; the next run resumes the file from its last record delivered", e);
     }
 
     private void skip(long records) throws IOException {
@@ -185,7 +192,7 @@ final class S3ObjectReader implements AutoCloseable {
                 unreadable = e.getMessage();
                 return false;
             } catch (IOException e) {
-                throw S3FileStream.readFailure(settings.bucket(), key, consumed, e);
+                throw readFailure(consumed, e);
             }
         }
         try {
@@ -218,7 +225,7 @@ final class S3ObjectReader implements AutoCloseable {
             return false;
         } catch (IOException e) {
             closeReader(true);
-            throw S3FileStream.readFailure(settings.bucket(), key, consumed, e);
+            throw readFailure(consumed, e);
         }
     }
 
