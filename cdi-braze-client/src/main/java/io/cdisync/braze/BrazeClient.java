@@ -45,8 +45,12 @@ public final class BrazeClient implements AutoCloseable {
 
     private final BrazeTransport transport;
     private final String endpoint;
+    private final int trackObjectsPerRequest;
+    private final int maxRequestBytes;
 
     private BrazeClient(Builder builder) {
+        this.trackObjectsPerRequest = builder.trackObjectsPerRequest;
+        this.maxRequestBytes = builder.maxRequestBytes;
         // For toString(): no credentials in the URL (user info, query) and never the key.
         this.endpoint = builder.apiKey.redact(builder.endpoint.newBuilder().username("").password("").query(null)
                 .fragment(null).build().toString());
@@ -121,6 +125,23 @@ public final class BrazeClient implements AutoCloseable {
         return transport.send(BrazeTransport.Bucket.CATALOG, method, path, body);
     }
 
+    /**
+     * Objects per {@code /users/track} request this client's plan allows ({@link Builder#trackObjectsPerRequest},
+     * default {@value BrazeLimits#TRACK_OBJECTS_PER_ARRAY}). Callers that batch read it.
+     */
+    public int trackObjectsPerRequest() {
+        return trackObjectsPerRequest;
+    }
+
+    /**
+     * Largest request body this client sends, in bytes ({@link Builder#maxRequestBytes}, default
+     * {@value BrazeLimits#MAX_REQUEST_BYTES}). Callers that batch close a request before its body would pass it;
+     * a larger body fails with {@link BrazeException.TooLarge} without being sent.
+     */
+    public int maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
     /** Counters since the client was built. */
     public BrazeClientStats stats() {
         return transport.stats();
@@ -158,8 +179,36 @@ public final class BrazeClient implements AutoCloseable {
         private RateLimit catalogRateLimit = BrazeLimits.CATALOG_RATE_LIMIT;
         private OkHttpClient okHttpClient;
         private Clock clock = Clock.systemUTC();
+        private int trackObjectsPerRequest = BrazeLimits.TRACK_OBJECTS_PER_ARRAY;
+        private int maxRequestBytes = BrazeLimits.MAX_REQUEST_BYTES;
 
         private Builder() {
+        }
+
+        /**
+         * Objects per {@code /users/track} request (default {@value BrazeLimits#TRACK_OBJECTS_PER_ARRAY}). Some
+         * pricing plans allow only {@value BrazeLimits#TRACK_OBJECTS_PER_REQUEST_SMALL_PLAN} objects combined per
+         * request: set 50 there, or Braze refuses full requests.
+         */
+        public Builder trackObjectsPerRequest(int objects) {
+            if (objects < 1 || objects > BrazeLimits.TRACK_OBJECTS_PER_ARRAY) {
+                throw new IllegalArgumentException("trackObjectsPerRequest must be 1 to "
+                        + BrazeLimits.TRACK_OBJECTS_PER_ARRAY + ", was " + objects);
+            }
+            this.trackObjectsPerRequest = objects;
+            return this;
+        }
+
+        /**
+         * Largest request body in bytes (default {@value BrazeLimits#MAX_REQUEST_BYTES}: Braze answers 413 over
+         * 4 MB). A larger body fails with {@link BrazeException.TooLarge} before it is sent.
+         */
+        public Builder maxRequestBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxRequestBytes must be at least 1024, was " + bytes);
+            }
+            this.maxRequestBytes = bytes;
+            return this;
         }
 
         /** The instance's REST endpoint, e.g. {@code https://rest.iad-01.braze.com} (or a local fake's URL). */

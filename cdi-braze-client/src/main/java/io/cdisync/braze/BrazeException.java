@@ -57,6 +57,24 @@ public class BrazeException extends RuntimeException {
         }
     }
 
+    /**
+     * 413, or a body over the client's {@code maxRequestBytes} (refused before sending): the request is too
+     * large for Braze. Sending fewer objects per request will succeed; sending the same request will not.
+     */
+    public static final class TooLarge extends BrazeException {
+        private final long bytes;
+
+        public TooLarge(String message, int statusCode, String requestId, long bytes) {
+            super(message, statusCode, requestId, false, null);
+            this.bytes = bytes;
+        }
+
+        /** The body's size in bytes. */
+        public long bytes() {
+            return bytes;
+        }
+    }
+
     /** 5xx, timeouts, dropped connections or rate-limit waits, still failing after every retry. */
     public static final class Unavailable extends BrazeException {
         public Unavailable(String message, int statusCode, String requestId, Throwable cause) {

@@ -16,6 +16,15 @@ public final class BrazeLimits {
     /** {@code /users/track}: objects per array ({@code attributes}, {@code events}, {@code purchases}). */
     public static final int TRACK_OBJECTS_PER_ARRAY = 75;
 
+    /**
+     * {@code /users/track}: objects per request on plans that allow 50 objects combined (attributes, events and
+     * purchases together) instead of 75 per array.
+     */
+    public static final int TRACK_OBJECTS_PER_REQUEST_SMALL_PLAN = 50;
+
+    /** Every endpoint refuses bodies over 4 MB with 413; the default request size cap stays under it. */
+    public static final int MAX_REQUEST_BYTES = 4_000_000;
+
     /** {@code /users/delete}: identifiers per request. */
     public static final int DELETE_IDENTIFIERS_PER_REQUEST = 50;
 
