@@ -1,13 +1,11 @@
 package io.cdisync.databricks;
 
 import io.cdisync.braze.Secret;
-import io.cdisync.core.DataType;
+import io.cdisync.core.jdbc.JdbcBackedSource;
 import io.cdisync.core.jdbc.JdbcSource;
-import io.cdisync.core.jdbc.RequiredColumns;
 import io.cdisync.core.jdbc.TableName;
 import io.cdisync.core.spi.ReadRequest;
 import io.cdisync.core.spi.RowStream;
-import io.cdisync.core.spi.SourceConnector;
 import io.cdisync.databricks.internal.DatabricksConnections;
 import io.cdisync.databricks.internal.DatabricksDialect;
 import io.cdisync.databricks.internal.WarmupRetry;
@@ -15,7 +13,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -53,16 +50,15 @@ import java.util.Set;
  * or a missing warehouse permission is {@link io.cdisync.core.CdiException.AccessDenied}; the token never
  * appears in a message. Immutable and thread-safe.
  */
-public final class DatabricksSource implements SourceConnector {
+public final class DatabricksSource extends JdbcBackedSource {
     /** The token is given through {@link Builder#token}, never as a raw property. */
     private static final Set<String> RESERVED = Set.of("uid", "pwd", "password", "user", "authmech", "auth_accesstoken", "token");
 
-    private final JdbcSource delegate;
     private final WarmupRetry warmup;
     private final String warehouse;
 
     private DatabricksSource(JdbcSource delegate, WarmupRetry warmup, String warehouse) {
-        this.delegate = delegate;
+        super(delegate);
         this.warmup = warmup;
         this.warehouse = warehouse;
     }
@@ -78,42 +74,25 @@ public final class DatabricksSource implements SourceConnector {
      */
     @Override
     public RowStream read(ReadRequest request) {
-        return warmup.run("reading " + delegate.table(), warehouse, () -> delegate.read(request));
+        return warmup.run("reading " + table(), warehouse, () -> super.read(request));
     }
 
     /** Connects (waiting for a starting warehouse), finds the table, checks its columns, and runs a query that reads no row. */
     @Override
     public void check() {
-        warmup.run("checking " + delegate.table(), warehouse, () -> {
-            delegate.check();
+        warmup.run("checking " + table(), warehouse, () -> {
+            super.check();
             return null;
         });
     }
 
-    /** {@code "databricks table catalog.schema.table"}. */
-    @Override
-    public String describe() {
-        return delegate.describe();
-    }
-
-    /** Closes open reads; may be called from any thread. */
-    @Override
-    public void close() {
-        delegate.close();
-    }
-
-    /** The table as configured. */
-    public TableName table() {
-        return delegate.table();
-    }
-
     @Override
     public String toString() {
-        return "DatabricksSource{" + delegate.table() + " on " + warehouse + "}";
+        return "DatabricksSource{" + table() + " on " + warehouse + "}";
     }
 
-    /** Settings of a {@link DatabricksSource}, with named defaults. */
-    public static final class Builder {
+    /** Settings of a {@link DatabricksSource}, with named defaults; the read settings are {@link JdbcBackedSource.Builder}'s. */
+    public static final class Builder extends JdbcBackedSource.Builder<Builder> {
         /** Default bound on waiting for a starting warehouse. */
         public static final Duration DEFAULT_WARMUP_TIMEOUT = Duration.ofMinutes(6);
         /** Default wait between attempts while the warehouse starts. */
@@ -126,9 +105,6 @@ public final class DatabricksSource implements SourceConnector {
         private String catalog;
         private String schema;
         private String table;
-        private RequiredColumns requiredColumns = RequiredColumns.userData();
-        private int fetchSize;
-        private Duration queryTimeout = Duration.ZERO;
         private Duration warmupTimeout = DEFAULT_WARMUP_TIMEOUT;
         private Duration warmupRetryInterval = DEFAULT_WARMUP_RETRY_INTERVAL;
         private WarmupListener warmupListener;
@@ -150,12 +126,7 @@ public final class DatabricksSource implements SourceConnector {
          * {@code http://} URL (a local stub in tests) connects without TLS ({@code ssl=0}).
          */
         public Builder url(String url) {
-            URI uri = URI.create(requireText(url, "url"));
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-                throw new IllegalArgumentException("url must be http(s)://host[:port], was " + url);
-            }
-            this.url = uri;
+            this.url = requireHttpUrl(url);
             return this;
         }
 
@@ -190,32 +161,6 @@ public final class DatabricksSource implements SourceConnector {
         /** The table or view (required). */
         public Builder table(String table) {
             this.table = requireText(table, "table");
-            return this;
-        }
-
-        /** The data type synced from the table: decides the required columns (default user attributes). */
-        public Builder dataType(DataType dataType) {
-            return requiredColumns(RequiredColumns.forDataType(dataType));
-        }
-
-        /** The columns the table must have (default {@link RequiredColumns#userData()}). */
-        public Builder requiredColumns(RequiredColumns requiredColumns) {
-            this.requiredColumns = Objects.requireNonNull(requiredColumns, "requiredColumns");
-            return this;
-        }
-
-        /** Rows per fetch (default 0: the engine's batch size). */
-        public Builder fetchSize(int fetchSize) {
-            if (fetchSize < 0) {
-                throw new IllegalArgumentException("fetchSize must not be negative, was " + fetchSize);
-            }
-            this.fetchSize = fetchSize;
-            return this;
-        }
-
-        /** How long a query may run (default zero: no limit). */
-        public Builder queryTimeout(Duration queryTimeout) {
-            this.queryTimeout = Objects.requireNonNull(queryTimeout, "queryTimeout");
             return this;
         }
 
@@ -264,12 +209,7 @@ public final class DatabricksSource implements SourceConnector {
          * @throws IllegalArgumentException for a credential property ({@code PWD}, {@code UID}, {@code AuthMech}, ...)
          */
         public Builder connectionProperty(String name, String value) {
-            requireText(name, "connection property name");
-            Objects.requireNonNull(value, "value of " + name);
-            if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("connection property " + name + " is set by the builder: use token()");
-            }
-            properties.put(name, value);
+            putConnectionProperty(properties, name, value, RESERVED, "token()");
             return this;
         }
 
@@ -299,24 +239,9 @@ public final class DatabricksSource implements SourceConnector {
             info.putAll(properties);
             String target = hostName + ":" + port;
             DatabricksConnections connections = new DatabricksConnections(jdbcUrl, target, httpPath, token, info);
-            JdbcSource delegate = JdbcSource.builder().connectionFactory(connections).table(new TableName(catalog, schema, table))
-                    .dialect(DatabricksDialect.INSTANCE).requiredColumns(requiredColumns).fetchSize(fetchSize)
-                    .queryTimeout(queryTimeout).build();
+            JdbcSource delegate = jdbcSource(connections, new TableName(catalog, schema, table), DatabricksDialect.INSTANCE);
             WarmupRetry warmup = new WarmupRetry(warmupTimeout, warmupRetryInterval, clock, sleeper, warmupListener, connections::redact);
             return new DatabricksSource(delegate, warmup, httpPath + " on " + target);
-        }
-
-        private static void require(boolean present, String setting) {
-            if (!present) {
-                throw new IllegalStateException(setting + " is required");
-            }
-        }
-
-        private static String requireText(String value, String name) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(name + " must not be blank");
-            }
-            return value.strip();
         }
     }
 }

@@ -2,14 +2,12 @@ package io.cdisync.redshift;
 
 import io.cdisync.braze.Secret;
 import io.cdisync.core.CdiException;
-import io.cdisync.core.DataType;
+import io.cdisync.core.jdbc.JdbcBackedSource;
 import io.cdisync.core.jdbc.JdbcSource;
-import io.cdisync.core.jdbc.RequiredColumns;
 import io.cdisync.core.jdbc.SqlDialect;
 import io.cdisync.core.jdbc.TableName;
 import io.cdisync.core.spi.ReadRequest;
 import io.cdisync.core.spi.RowStream;
-import io.cdisync.core.spi.SourceConnector;
 import io.cdisync.redshift.internal.RedshiftConnections;
 import io.cdisync.redshift.internal.RedshiftDialect;
 import java.time.Duration;
@@ -48,7 +46,7 @@ import java.util.Set;
  * With a tunnel, the tunnel opens on the first connection and stays open between reads; {@link #close()}
  * closes it (and any open read), and a later read opens it again.
  */
-public final class RedshiftSource implements SourceConnector {
+public final class RedshiftSource extends JdbcBackedSource {
     /** Redshift's default port. */
     public static final int DEFAULT_PORT = 5439;
     /** How long connecting (TCP, SSL, login; and the SSH tunnel) may take by default. */
@@ -62,23 +60,11 @@ public final class RedshiftSource implements SourceConnector {
 
     private final Builder settings;
     private final RedshiftConnections connections;
-    private final JdbcSource jdbc;
 
-    private RedshiftSource(Builder builder) {
-        this.settings = builder.copy();
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("ssl", Boolean.toString(builder.ssl));
-        properties.put("ApplicationName", "cdi");
-        properties.put("tcpKeepAlive", "true");
-        long seconds = Math.max(1, builder.connectTimeout.toSeconds());
-        properties.put("connectTimeout", Long.toString(seconds));
-        properties.put("loginTimeout", Long.toString(seconds));
-        properties.put("fetchRingBufferSize", DEFAULT_FETCH_RING_BUFFER);
-        properties.putAll(builder.driverProperties);
-        this.connections = new RedshiftConnections(builder.host, builder.port, builder.database, builder.user, builder.password,
-                builder.ssl, properties, builder.tunnel, builder.connectTimeout);
-        this.jdbc = JdbcSource.builder().connectionFactory(connections).table(builder.table).dialect(RedshiftDialect.INSTANCE)
-                .fetchSize(builder.fetchSize).queryTimeout(builder.queryTimeout).requiredColumns(builder.requiredColumns).build();
+    private RedshiftSource(Builder settings, RedshiftConnections connections, JdbcSource jdbc) {
+        super(jdbc);
+        this.settings = settings;
+        this.connections = connections;
     }
 
     /** A builder; {@code host}, {@code database}, {@code user}, {@code password} and {@code table} are required. */
@@ -99,7 +85,7 @@ public final class RedshiftSource implements SourceConnector {
      */
     @Override
     public RowStream read(ReadRequest request) {
-        return jdbc.read(request);
+        return super.read(request);
     }
 
     /**
@@ -110,13 +96,13 @@ public final class RedshiftSource implements SourceConnector {
      */
     @Override
     public void check() {
-        jdbc.check();
+        super.check();
     }
 
     /** {@code "redshift table <name> on host:port/database"} (plus the bastion, with a tunnel); no secrets. */
     @Override
     public String describe() {
-        return jdbc.describe() + " on " + settings.host + ":" + settings.port + "/" + settings.database
+        return super.describe() + " on " + settings.host + ":" + settings.port + "/" + settings.database
                 + (settings.tunnel == null ? "" : " via SSH bastion " + settings.tunnel.host() + ":" + settings.tunnel.port());
     }
 
@@ -124,15 +110,10 @@ public final class RedshiftSource implements SourceConnector {
     @Override
     public void close() {
         try {
-            jdbc.close();
+            super.close();
         } finally {
             connections.close();
         }
-    }
-
-    /** The table as configured. */
-    public TableName table() {
-        return settings.table;
     }
 
     /** Redshift's dialect, e.g. for a {@code JdbcSource} built by hand over a pooled {@code DataSource}. */
@@ -172,8 +153,8 @@ public final class RedshiftSource implements SourceConnector {
         return port;
     }
 
-    /** Settings of a {@link RedshiftSource}, with named defaults. */
-    public static final class Builder {
+    /** Settings of a {@link RedshiftSource}, with named defaults; the read settings are {@link JdbcBackedSource.Builder}'s. */
+    public static final class Builder extends JdbcBackedSource.Builder<Builder> {
         private String host;
         private int port = DEFAULT_PORT;
         private String database;
@@ -181,10 +162,7 @@ public final class RedshiftSource implements SourceConnector {
         private Secret password;
         private TableName table;
         private boolean ssl = true;
-        private int fetchSize;
-        private Duration queryTimeout = Duration.ZERO;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private RequiredColumns requiredColumns = RequiredColumns.userData();
         private SshTunnel tunnel;
         private final Map<String, String> driverProperties = new LinkedHashMap<>();
 
@@ -253,25 +231,6 @@ public final class RedshiftSource implements SourceConnector {
             return this;
         }
 
-        /** Rows the driver fetches per round trip (default 0: the engine's batch size). */
-        public Builder fetchSize(int fetchSize) {
-            if (fetchSize < 0) {
-                throw new IllegalArgumentException("fetchSize must not be negative, was " + fetchSize);
-            }
-            this.fetchSize = fetchSize;
-            return this;
-        }
-
-        /** How long a query may run before the driver cancels it (default zero: no limit). */
-        public Builder queryTimeout(Duration queryTimeout) {
-            Objects.requireNonNull(queryTimeout, "queryTimeout");
-            if (queryTimeout.isNegative()) {
-                throw new IllegalArgumentException("queryTimeout must not be negative, was " + queryTimeout);
-            }
-            this.queryTimeout = queryTimeout;
-            return this;
-        }
-
         /** How long connecting may take: TCP, SSL and login, and each step of opening the SSH tunnel (default 30 s). */
         public Builder connectTimeout(Duration connectTimeout) {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -279,17 +238,6 @@ public final class RedshiftSource implements SourceConnector {
                 throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
             }
             this.connectTimeout = connectTimeout;
-            return this;
-        }
-
-        /** The columns the table must have, for the sync's data type (default: user data). */
-        public Builder dataType(DataType dataType) {
-            return requiredColumns(RequiredColumns.forDataType(dataType));
-        }
-
-        /** The columns the table must have (default {@link RequiredColumns#userData()}). */
-        public Builder requiredColumns(RequiredColumns requiredColumns) {
-            this.requiredColumns = Objects.requireNonNull(requiredColumns, "requiredColumns");
             return this;
         }
 
@@ -320,22 +268,23 @@ public final class RedshiftSource implements SourceConnector {
          * @throws IllegalStateException naming the first missing setting
          */
         public RedshiftSource build() {
-            if (host == null) {
-                throw new IllegalStateException("host is required");
-            }
-            if (database == null) {
-                throw new IllegalStateException("database is required");
-            }
-            if (user == null) {
-                throw new IllegalStateException("user is required");
-            }
-            if (password == null) {
-                throw new IllegalStateException("password is required");
-            }
-            if (table == null) {
-                throw new IllegalStateException("table is required");
-            }
-            return new RedshiftSource(this);
+            require(host != null, "host");
+            require(database != null, "database");
+            require(user != null, "user");
+            require(password != null, "password");
+            require(table != null, "table");
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("ssl", Boolean.toString(ssl));
+            properties.put("ApplicationName", "cdi");
+            properties.put("tcpKeepAlive", "true");
+            long seconds = Math.max(1, connectTimeout.toSeconds());
+            properties.put("connectTimeout", Long.toString(seconds));
+            properties.put("loginTimeout", Long.toString(seconds));
+            properties.put("fetchRingBufferSize", DEFAULT_FETCH_RING_BUFFER);
+            properties.putAll(driverProperties);
+            RedshiftConnections connections = new RedshiftConnections(host, port, database, user, password, ssl, properties, tunnel,
+                    connectTimeout);
+            return new RedshiftSource(copy(), connections, jdbcSource(connections, table, RedshiftDialect.INSTANCE));
         }
 
         private Builder copy() {
@@ -347,13 +296,10 @@ public final class RedshiftSource implements SourceConnector {
             copy.password = password;
             copy.table = table;
             copy.ssl = ssl;
-            copy.fetchSize = fetchSize;
-            copy.queryTimeout = queryTimeout;
             copy.connectTimeout = connectTimeout;
-            copy.requiredColumns = requiredColumns;
             copy.tunnel = tunnel;
             copy.driverProperties.putAll(driverProperties);
-            return copy;
+            return copy.readSettings(this);
         }
     }
 }

@@ -1,14 +1,10 @@
 package io.cdisync.snowflake;
 
 import io.cdisync.braze.Secret;
-import io.cdisync.core.DataType;
+import io.cdisync.core.jdbc.JdbcBackedSource;
 import io.cdisync.core.jdbc.JdbcSource;
-import io.cdisync.core.jdbc.RequiredColumns;
 import io.cdisync.core.jdbc.SqlDialect;
 import io.cdisync.core.jdbc.TableName;
-import io.cdisync.core.spi.ReadRequest;
-import io.cdisync.core.spi.RowStream;
-import io.cdisync.core.spi.SourceConnector;
 import io.cdisync.snowflake.internal.PemKeys;
 import io.cdisync.snowflake.internal.SnowflakeConnections;
 import io.cdisync.snowflake.internal.SnowflakeDialect;
@@ -16,7 +12,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -51,16 +46,15 @@ import java.util.Set;
  * fingerprint and the {@code ALTER USER} statement that fixes it; other failures are classified by cdi-core's
  * {@link io.cdisync.core.jdbc.JdbcErrors}. No message holds the key or its passphrase. Immutable and thread-safe.
  */
-public final class SnowflakeSource implements SourceConnector {
+public final class SnowflakeSource extends JdbcBackedSource {
     /** Credentials are given through the builder's typed methods, never as raw properties. */
     private static final Set<String> RESERVED = Set.of("user", "password", "authenticator", "privatekey", "private_key_file",
             "private_key_file_pwd", "private_key_base64", "private_key_pwd", "token");
 
-    private final JdbcSource delegate;
     private final String description;
 
     private SnowflakeSource(JdbcSource delegate, String description) {
-        this.delegate = delegate;
+        super(delegate);
         this.description = description;
     }
 
@@ -69,42 +63,13 @@ public final class SnowflakeSource implements SourceConnector {
         return new Builder();
     }
 
-    /** Opens an incremental read (see {@link JdbcSource#read}). Blocks while it logs in and runs the query. */
-    @Override
-    public RowStream read(ReadRequest request) {
-        return delegate.read(request);
-    }
-
-    /** Logs in, finds the table, checks its columns and UPDATED_AT's type, and runs a query that reads no row. */
-    @Override
-    public void check() {
-        delegate.check();
-    }
-
-    /** {@code "snowflake table DB.SCHEMA.TABLE"}. */
-    @Override
-    public String describe() {
-        return delegate.describe();
-    }
-
-    /** Closes open reads; may be called from any thread. */
-    @Override
-    public void close() {
-        delegate.close();
-    }
-
-    /** The table as configured. */
-    public TableName table() {
-        return delegate.table();
-    }
-
     @Override
     public String toString() {
         return "SnowflakeSource{" + description + "}";
     }
 
-    /** Settings of a {@link SnowflakeSource}. */
-    public static final class Builder {
+    /** Settings of a {@link SnowflakeSource}; the read settings (fetch size, ...) are {@link JdbcBackedSource.Builder}'s. */
+    public static final class Builder extends JdbcBackedSource.Builder<Builder> {
         private String account;
         private URI url;
         private String user;
@@ -116,9 +81,6 @@ public final class SnowflakeSource implements SourceConnector {
         private String database;
         private String schema;
         private String table;
-        private RequiredColumns requiredColumns = RequiredColumns.userData();
-        private int fetchSize;
-        private Duration queryTimeout = Duration.ZERO;
         private Duration loginTimeout;
         private final Map<String, String> properties = new LinkedHashMap<>();
 
@@ -142,12 +104,7 @@ public final class SnowflakeSource implements SourceConnector {
          * driver probes cloud metadata addresses (169.254.169.254 and others) on every login to report its platform.
          */
         public Builder url(String url) {
-            URI uri = URI.create(requireText(url, "url"));
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-                throw new IllegalArgumentException("url must be http(s)://host[:port], was " + url);
-            }
-            this.url = uri;
+            this.url = requireHttpUrl(url);
             return this;
         }
 
@@ -207,32 +164,6 @@ public final class SnowflakeSource implements SourceConnector {
             return this;
         }
 
-        /** The data type synced from the table: decides the required columns (default user attributes). */
-        public Builder dataType(DataType dataType) {
-            return requiredColumns(RequiredColumns.forDataType(dataType));
-        }
-
-        /** The columns the table must have (default {@link RequiredColumns#userData()}). */
-        public Builder requiredColumns(RequiredColumns requiredColumns) {
-            this.requiredColumns = Objects.requireNonNull(requiredColumns, "requiredColumns");
-            return this;
-        }
-
-        /** Rows per fetch (default 0: the engine's batch size). */
-        public Builder fetchSize(int fetchSize) {
-            if (fetchSize < 0) {
-                throw new IllegalArgumentException("fetchSize must not be negative, was " + fetchSize);
-            }
-            this.fetchSize = fetchSize;
-            return this;
-        }
-
-        /** How long a query may run (default zero: no limit). */
-        public Builder queryTimeout(Duration queryTimeout) {
-            this.queryTimeout = Objects.requireNonNull(queryTimeout, "queryTimeout");
-            return this;
-        }
-
         /** How long a login may take, retries included (default: the driver's, 300 s). */
         public Builder loginTimeout(Duration loginTimeout) {
             Objects.requireNonNull(loginTimeout, "loginTimeout");
@@ -250,13 +181,8 @@ public final class SnowflakeSource implements SourceConnector {
          * @throws IllegalArgumentException for a credential property ({@code password}, {@code privateKey}, ...)
          */
         public Builder connectionProperty(String name, String value) {
-            requireText(name, "connection property name");
-            Objects.requireNonNull(value, "value of " + name);
-            if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("connection property " + name + " is set by the builder: use user(),"
-                        + " privateKey() or privateKeyFile(), and privateKeyPassphrase()");
-            }
-            properties.put(name, value);
+            putConnectionProperty(properties, name, value, RESERVED,
+                    "user(), privateKey() or privateKeyFile(), and privateKeyPassphrase()");
             return this;
         }
 
@@ -304,22 +230,8 @@ public final class SnowflakeSource implements SourceConnector {
             SnowflakeConnections connections = new SnowflakeConnections("jdbc:snowflake://" + host + ":" + port, host + ":" + port,
                     url != null ? account : null, user, privateKey, privateKeyFile, passphrase, info);
             TableName name = new TableName(database, schema, table);
-            JdbcSource delegate = JdbcSource.builder().connectionFactory(connections).table(name).dialect(SnowflakeDialect.INSTANCE)
-                    .requiredColumns(requiredColumns).fetchSize(fetchSize).queryTimeout(queryTimeout).build();
-            return new SnowflakeSource(delegate, name + " on " + host + ":" + port + " as " + user);
-        }
-
-        private static void require(boolean present, String setting) {
-            if (!present) {
-                throw new IllegalStateException(setting + " is required");
-            }
-        }
-
-        private static String requireText(String value, String name) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(name + " must not be blank");
-            }
-            return value.strip();
+            return new SnowflakeSource(jdbcSource(connections, name, SnowflakeDialect.INSTANCE),
+                    name + " on " + host + ":" + port + " as " + user);
         }
     }
 }

@@ -216,14 +216,11 @@ public final class JdbcSource implements SourceConnector {
         }
     }
 
-    /** Settings of a {@link JdbcSource}, with named defaults. */
-    public static final class Builder {
+    /** Settings of a {@link JdbcSource}, with named defaults; the read settings are {@link JdbcBackedSource.Builder}'s. */
+    public static final class Builder extends JdbcBackedSource.Builder<Builder> {
         private ConnectionFactory connections;
         private TableName table;
         private SqlDialect dialect = SqlDialect.standard();
-        private int fetchSize;
-        private Duration queryTimeout = Duration.ZERO;
-        private RequiredColumns requiredColumns = RequiredColumns.userData();
 
         private Builder() {
         }
@@ -257,31 +254,6 @@ public final class JdbcSource implements SourceConnector {
         /** The database's dialect (default {@link SqlDialect#standard()}). */
         public Builder dialect(SqlDialect dialect) {
             this.dialect = Objects.requireNonNull(dialect, "dialect");
-            return this;
-        }
-
-        /** Rows the driver fetches per round trip (default 0: the engine's batch size). */
-        public Builder fetchSize(int fetchSize) {
-            if (fetchSize < 0) {
-                throw new IllegalArgumentException("fetchSize must not be negative, was " + fetchSize);
-            }
-            this.fetchSize = fetchSize;
-            return this;
-        }
-
-        /** How long the query may run before the driver cancels it, in whole seconds (default zero: no limit). */
-        public Builder queryTimeout(Duration queryTimeout) {
-            Objects.requireNonNull(queryTimeout, "queryTimeout");
-            if (queryTimeout.isNegative()) {
-                throw new IllegalArgumentException("queryTimeout must not be negative, was " + queryTimeout);
-            }
-            this.queryTimeout = queryTimeout;
-            return this;
-        }
-
-        /** The columns the table must have (default {@link RequiredColumns#userData()}). */
-        public Builder requiredColumns(RequiredColumns requiredColumns) {
-            this.requiredColumns = Objects.requireNonNull(requiredColumns, "requiredColumns");
             return this;
         }
 

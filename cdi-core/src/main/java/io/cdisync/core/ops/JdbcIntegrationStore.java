@@ -3,8 +3,9 @@ package io.cdisync.core.ops;
 import io.cdisync.core.jdbc.ConnectionFactory;
 import io.cdisync.core.jdbc.SqlDialect;
 import io.cdisync.core.jdbc.TableName;
-import io.cdisync.core.ops.internal.JdbcWork;
 import io.cdisync.core.ops.internal.OpsJson;
+import io.cdisync.core.store.JdbcStoreBuilder;
+import io.cdisync.core.store.internal.JdbcTables;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,7 +13,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 
 /**
  * Integrations and credentials in a database table, shared by a fleet of workers. Tested on PostgreSQL
@@ -45,19 +45,19 @@ public final class JdbcIntegrationStore implements IntegrationStore {
     private final String namespace;
     private final SecretSealer sealer;
     private final Clock clock;
-    private final JdbcWork work;
+    private final JdbcTables work;
 
-    private JdbcIntegrationStore(Builder builder) {
-        this.dialect = builder.dialect;
+    private JdbcIntegrationStore(Builder builder, ConnectionFactory connections, SqlDialect dialect) {
+        this.dialect = dialect;
         this.tableName = builder.table;
         this.table = dialect.qualifiedName(builder.table);
         this.namespace = builder.namespace;
         this.sealer = builder.sealer;
         this.clock = builder.clock;
-        String ddl = "CREATE TABLE IF NOT EXISTS " + table + " (namespace VARCHAR(128) NOT NULL PRIMARY KEY, version BIGINT NOT NULL,"
-                + " document " + dialect.textType() + " NOT NULL, updated_at " + dialect.zonedTimestampType() + " NOT NULL)";
-        this.work = new JdbcWork(builder.connections, "integration table " + tableName, builder.createTable ? List.of(ddl) : List.of(),
-                List.of());
+        JdbcTables.Table ddl = new JdbcTables.Table(table, "namespace VARCHAR(128) NOT NULL PRIMARY KEY, version BIGINT NOT NULL,"
+                + " document " + dialect.textType() + " NOT NULL, updated_at " + dialect.zonedTimestampType() + " NOT NULL");
+        this.work = new JdbcTables(connections, "integration table " + tableName, builder.createTable ? List.of(ddl) : List.of(),
+                List.of(), OpsException.StoreFailure::new);
     }
 
     /** A builder; {@code connectionFactory} (or {@code dataSource}) is required. */
@@ -148,15 +148,13 @@ public final class JdbcIntegrationStore implements IntegrationStore {
                 + " version " + expected + ", " + what + ")");
     }
 
-    /** Settings of a {@link JdbcIntegrationStore}, with named defaults. */
-    public static final class Builder {
+    /** Settings of a {@link JdbcIntegrationStore}, with named defaults; connections and dialect are {@link JdbcStoreBuilder}'s. */
+    public static final class Builder extends JdbcStoreBuilder<Builder> {
         /** The default table name. */
         public static final String DEFAULT_TABLE = "cdi_integrations";
         /** The default namespace. */
         public static final String DEFAULT_NAMESPACE = "default";
 
-        private ConnectionFactory connections;
-        private SqlDialect dialect = SqlDialect.standard();
         private TableName table = TableName.parse(DEFAULT_TABLE);
         private String namespace = DEFAULT_NAMESPACE;
         private SecretSealer sealer = SecretSealer.plaintext();
@@ -164,23 +162,6 @@ public final class JdbcIntegrationStore implements IntegrationStore {
         private boolean createTable = true;
 
         private Builder() {
-        }
-
-        /** Where connections come from (required, or {@link #dataSource}). */
-        public Builder connectionFactory(ConnectionFactory connections) {
-            this.connections = Objects.requireNonNull(connections, "connectionFactory");
-            return this;
-        }
-
-        /** Connections from a (pooled) data source. */
-        public Builder dataSource(DataSource dataSource) {
-            return connectionFactory(ConnectionFactory.of(dataSource));
-        }
-
-        /** The database's dialect (default {@link SqlDialect#standard()}). */
-        public Builder dialect(SqlDialect dialect) {
-            this.dialect = Objects.requireNonNull(dialect, "dialect");
-            return this;
         }
 
         /** The table, {@code [catalog.][schema.]table} (default {@value #DEFAULT_TABLE}). */
@@ -223,10 +204,7 @@ public final class JdbcIntegrationStore implements IntegrationStore {
          * @throws IllegalStateException when no connection factory is set
          */
         public JdbcIntegrationStore build() {
-            if (connections == null) {
-                throw new IllegalStateException("connectionFactory (or dataSource) is required");
-            }
-            return new JdbcIntegrationStore(this);
+            return new JdbcIntegrationStore(this, connections(), dialect());
         }
     }
 }

@@ -4,8 +4,9 @@ import io.cdisync.core.RowError;
 import io.cdisync.core.jdbc.ConnectionFactory;
 import io.cdisync.core.jdbc.SqlDialect;
 import io.cdisync.core.jdbc.TableName;
-import io.cdisync.core.ops.internal.JdbcWork;
 import io.cdisync.core.ops.internal.OpsJson;
+import io.cdisync.core.store.JdbcStoreBuilder;
+import io.cdisync.core.store.internal.JdbcTables;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import javax.sql.DataSource;
 
 /**
  * A run log in two database tables, shared by a fleet of workers: {@code cdi_runs} (one row per run) and
@@ -60,29 +60,30 @@ public final class JdbcRunLog implements RunLog {
     private final String runs;
     private final String failed;
     private final RunLogRetention retention;
-    private final JdbcWork work;
+    private final JdbcTables work;
 
-    private JdbcRunLog(Builder builder) {
-        this.dialect = builder.dialect;
+    private JdbcRunLog(Builder builder, ConnectionFactory connections, SqlDialect dialect) {
+        this.dialect = dialect;
         this.runs = dialect.qualifiedName(builder.runsTable);
         this.failed = dialect.qualifiedName(builder.failedRowsTable);
         this.retention = builder.retention;
         String ts = dialect.zonedTimestampType();
         String text = dialect.textType();
-        List<String> ddl = List.of(
-                "CREATE TABLE IF NOT EXISTS " + runs + " (run_id VARCHAR(64) NOT NULL PRIMARY KEY, integration VARCHAR(128) NOT NULL,"
+        List<JdbcTables.Table> tables = List.of(
+                new JdbcTables.Table(runs, "run_id VARCHAR(64) NOT NULL PRIMARY KEY, integration VARCHAR(128) NOT NULL,"
                         + " kind VARCHAR(16) NOT NULL, status VARCHAR(32) NOT NULL, rows_read BIGINT NOT NULL, rows_delivered BIGINT NOT NULL,"
                         + " rows_failed BIGINT NOT NULL, rows_skipped BIGINT NOT NULL, last_updated_at " + ts + ", started_at " + ts
-                        + " NOT NULL, duration_ms BIGINT, failure " + text + ")",
-                "CREATE TABLE IF NOT EXISTS " + failed + " (integration VARCHAR(128) NOT NULL, row_id VARCHAR(64) NOT NULL, row_key "
+                        + " NOT NULL, duration_ms BIGINT, failure " + text),
+                new JdbcTables.Table(failed, "integration VARCHAR(128) NOT NULL, row_id VARCHAR(64) NOT NULL, row_key "
                         + text + " NOT NULL, updated_at " + ts + ", identifier " + text + ", kind VARCHAR(32) NOT NULL, reason " + text
                         + " NOT NULL, run_id VARCHAR(64) NOT NULL, recorded_at " + ts + " NOT NULL, first_recorded_at " + ts
-                        + " NOT NULL, attempts INTEGER NOT NULL, row_data " + text + ", seq BIGINT NOT NULL, updated_at_text VARCHAR(40), PRIMARY KEY (integration, row_id))");
+                        + " NOT NULL, attempts INTEGER NOT NULL, row_data " + text + ", seq BIGINT NOT NULL, updated_at_text VARCHAR(40),"
+                        + " PRIMARY KEY (integration, row_id)"));
         List<String> indexes = List.of(
                 "CREATE INDEX IF NOT EXISTS " + dialect.quote(builder.runsTable.table() + "_by_integration") + " ON " + runs
                         + " (integration, started_at)");
-        this.work = new JdbcWork(builder.connections, "run log tables " + builder.runsTable + " and " + builder.failedRowsTable,
-                builder.createTables ? ddl : List.of(), builder.createTables ? indexes : List.of());
+        this.work = new JdbcTables(connections, "run log tables " + builder.runsTable + " and " + builder.failedRowsTable,
+                builder.createTables ? tables : List.of(), builder.createTables ? indexes : List.of(), OpsException.StoreFailure::new);
     }
 
     /** A builder; {@code connectionFactory} (or {@code dataSource}) is required. */
@@ -104,18 +105,7 @@ public final class JdbcRunLog implements RunLog {
             try (PreparedStatement update = connection.prepareStatement("UPDATE " + runs + " SET status = ?, rows_read = ?,"
                     + " rows_delivered = ?, rows_failed = ?, rows_skipped = ?, last_updated_at = ?, duration_ms = ?, failure = ?"
                     + " WHERE run_id = ?")) {
-                update.setString(1, run.status().name());
-                update.setLong(2, run.rowsRead());
-                update.setLong(3, run.rowsDelivered());
-                update.setLong(4, run.rowsFailed());
-                update.setLong(5, run.rowsSkipped());
-                bindInstant(update, 6, run.lastUpdatedAt());
-                if (run.duration() == null) {
-                    update.setNull(7, Types.BIGINT);
-                } else {
-                    update.setLong(7, run.duration().toMillis());
-                }
-                update.setString(8, run.failure());
+                bindOutcome(update, 1, run);
                 update.setString(9, run.runId());
                 if (update.executeUpdate() == 0) {
                     insertRun(connection, run);
@@ -199,7 +189,7 @@ public final class JdbcRunLog implements RunLog {
                         insert.setString(1, row.integration());
                         insert.setString(2, rowId(row.key()));
                         insert.setString(3, row.rowKey());
-                        bindInstant(insert, 4, row.updatedAt());
+                        JdbcTables.bindTimestampOrNull(dialect, insert, 4, row.updatedAt());
                         insert.setString(5, row.identifier());
                         insert.setString(6, row.kind().name());
                         insert.setString(7, row.reason());
@@ -311,26 +301,32 @@ public final class JdbcRunLog implements RunLog {
     }
 
     private void insertRun(Connection connection, RunRecord run) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + runs + " (" + RUN_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + runs + " (run_id, integration, kind, started_at,"
+                + " status, rows_read, rows_delivered, rows_failed, rows_skipped, last_updated_at, duration_ms, failure)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, run.runId());
             insert.setString(2, run.integration());
             insert.setString(3, run.kind().name());
-            insert.setString(4, run.status().name());
-            insert.setLong(5, run.rowsRead());
-            insert.setLong(6, run.rowsDelivered());
-            insert.setLong(7, run.rowsFailed());
-            insert.setLong(8, run.rowsSkipped());
-            bindInstant(insert, 9, run.lastUpdatedAt());
-            dialect.bindTimestamp(insert, 10, run.startedAt(), true);
-            if (run.duration() == null) {
-                insert.setNull(11, Types.BIGINT);
-            } else {
-                insert.setLong(11, run.duration().toMillis());
-            }
-            insert.setString(12, run.failure());
+            dialect.bindTimestamp(insert, 4, run.startedAt(), true);
+            bindOutcome(insert, 5, run);
             insert.executeUpdate();
         }
+    }
+
+    /** Binds status, rows read, delivered, failed and skipped, last UPDATED_AT, duration and failure: 8 parameters from {@code first}. */
+    private void bindOutcome(PreparedStatement statement, int first, RunRecord run) throws SQLException {
+        statement.setString(first, run.status().name());
+        statement.setLong(first + 1, run.rowsRead());
+        statement.setLong(first + 2, run.rowsDelivered());
+        statement.setLong(first + 3, run.rowsFailed());
+        statement.setLong(first + 4, run.rowsSkipped());
+        JdbcTables.bindTimestampOrNull(dialect, statement, first + 5, run.lastUpdatedAt());
+        if (run.duration() == null) {
+            statement.setNull(first + 6, Types.BIGINT);
+        } else {
+            statement.setLong(first + 6, run.duration().toMillis());
+        }
+        statement.setString(first + 7, run.failure());
     }
 
     private RunRecord readRun(ResultSet rs) throws SQLException {
@@ -340,14 +336,6 @@ public final class JdbcRunLog implements RunLog {
                 RunStatus.valueOf(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
                 dialect.readTimestamp(rs, 9, true), dialect.readTimestamp(rs, 10, true), running ? null : Duration.ofMillis(duration),
                 rs.getString(12));
-    }
-
-    private void bindInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
-        if (value == null) {
-            statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
-        } else {
-            dialect.bindTimestamp(statement, index, value, true);
-        }
     }
 
     /** The failed row's id within its integration: a hash of its row key and UPDATED_AT (keys may be long). */
@@ -363,33 +351,14 @@ public final class JdbcRunLog implements RunLog {
         }
     }
 
-    /** Settings of a {@link JdbcRunLog}, with named defaults. */
-    public static final class Builder {
-        private ConnectionFactory connections;
-        private SqlDialect dialect = SqlDialect.standard();
+    /** Settings of a {@link JdbcRunLog}, with named defaults; connections and dialect are {@link JdbcStoreBuilder}'s. */
+    public static final class Builder extends JdbcStoreBuilder<Builder> {
         private TableName runsTable = TableName.parse("cdi_runs");
         private TableName failedRowsTable = TableName.parse("cdi_failed_rows");
         private RunLogRetention retention = RunLogRetention.DEFAULT;
         private boolean createTables = true;
 
         private Builder() {
-        }
-
-        /** Where connections come from (required, or {@link #dataSource}). */
-        public Builder connectionFactory(ConnectionFactory connections) {
-            this.connections = Objects.requireNonNull(connections, "connectionFactory");
-            return this;
-        }
-
-        /** Connections from a (pooled) data source. */
-        public Builder dataSource(DataSource dataSource) {
-            return connectionFactory(ConnectionFactory.of(dataSource));
-        }
-
-        /** The database's dialect (default {@link SqlDialect#standard()}). */
-        public Builder dialect(SqlDialect dialect) {
-            this.dialect = Objects.requireNonNull(dialect, "dialect");
-            return this;
         }
 
         /** The runs table (default {@code cdi_runs}). */
@@ -422,10 +391,7 @@ public final class JdbcRunLog implements RunLog {
          * @throws IllegalStateException when no connection factory is set
          */
         public JdbcRunLog build() {
-            if (connections == null) {
-                throw new IllegalStateException("connectionFactory (or dataSource) is required");
-            }
-            return new JdbcRunLog(this);
+            return new JdbcRunLog(this, connections(), dialect());
         }
     }
 }

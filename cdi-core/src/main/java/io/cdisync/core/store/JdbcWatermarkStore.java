@@ -8,6 +8,7 @@ import io.cdisync.core.spi.StoredWatermark;
 import io.cdisync.core.spi.Watermark;
 import io.cdisync.core.spi.WatermarkCodec;
 import io.cdisync.core.spi.WatermarkStore;
+import io.cdisync.core.store.internal.JdbcTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,10 +16,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class JdbcWatermarkStore implements WatermarkStore {
     private static final Logger log = LoggerFactory.getLogger(JdbcWatermarkStore.class);
     private static final Pattern SYNC_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final int MAX_OWNER = WatermarkTable.MAX_OWNER;
+    private static final int MAX_OWNER = 255;
     private static final int ACQUIRE_ATTEMPTS = 5;
 
     private final ConnectionFactory connections;
@@ -56,15 +57,20 @@ public final class JdbcWatermarkStore implements WatermarkStore {
     private final TableName tableName;
     private final String table;
     private final Clock clock;
-    private final WatermarkTable storage;
+    private final JdbcTables storage;
 
     private JdbcWatermarkStore(Builder builder) {
-        this.connections = builder.connections;
-        this.dialect = builder.dialect;
+        this.connections = builder.connections();
+        this.dialect = builder.dialect();
         this.tableName = builder.table;
         this.table = dialect.qualifiedName(builder.table);
         this.clock = builder.clock;
-        this.storage = new WatermarkTable(connections, dialect, tableName, builder.createTable);
+        String ts = dialect.zonedTimestampType();
+        JdbcTables.Table ddl = new JdbcTables.Table(table, "sync_id VARCHAR(128) NOT NULL PRIMARY KEY, version BIGINT NOT NULL,"
+                + " watermark " + dialect.textType() + ", updated_at " + ts + " NOT NULL, lease_owner VARCHAR(" + MAX_OWNER + "),"
+                + " lease_expires_at " + ts);
+        this.storage = new JdbcTables(connections, tableName.toString(), builder.createTable ? List.of(ddl) : List.of(), List.of(),
+                CdiException.WatermarkStoreFailure::new);
     }
 
     /** A builder; {@code connectionFactory} (or {@code dataSource}) is required. */
@@ -75,7 +81,7 @@ public final class JdbcWatermarkStore implements WatermarkStore {
     @Override
     public Optional<StoredWatermark> load(String syncId) {
         checkSyncId(syncId);
-        return storage.run("load the watermark of sync " + syncId, connection -> {
+        return storage.run("load the watermark of sync " + syncId, false, connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT version, watermark FROM " + table + " WHERE sync_id = ?")) {
                 select.setString(1, syncId);
@@ -98,7 +104,7 @@ public final class JdbcWatermarkStore implements WatermarkStore {
         }
         String json = WatermarkCodec.encode(watermark);
         long next = expectedVersion + 1;
-        return storage.run("commit the watermark of sync " + syncId, connection -> {
+        return storage.run("commit the watermark of sync " + syncId, false, connection -> {
             Instant now = clock.instant();
             try (PreparedStatement update = connection.prepareStatement("UPDATE " + table
                     + " SET version = ?, watermark = ?, updated_at = ? WHERE sync_id = ? AND version = ?")) {
@@ -153,7 +159,7 @@ public final class JdbcWatermarkStore implements WatermarkStore {
         checkSyncId(syncId);
         checkOwner(owner);
         checkTtl(ttl);
-        return storage.run("acquire the lease of sync " + syncId, connection -> {
+        return storage.run("acquire the lease of sync " + syncId, false, connection -> {
             for (int attempt = 1; ; attempt++) {
                 Instant now = clock.instant();
                 Instant expires = now.plus(ttl);
@@ -182,7 +188,7 @@ public final class JdbcWatermarkStore implements WatermarkStore {
 
     /** {@link SyncLease#renew()}: extends the lease if {@code owner} still holds it. */
     Instant renewLease(String syncId, String owner, Duration ttl) {
-        return storage.run("renew the lease of sync " + syncId, connection -> {
+        return storage.run("renew the lease of sync " + syncId, false, connection -> {
             Instant expires = clock.instant().plus(ttl);
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE " + table + " SET lease_expires_at = ? WHERE sync_id = ? AND lease_owner = ?")) {
@@ -202,7 +208,7 @@ public final class JdbcWatermarkStore implements WatermarkStore {
 
     /** {@link SyncLease#release()}: clears the lease if {@code owner} still holds it. */
     void releaseLease(String syncId, String owner) {
-        storage.run("release the lease of sync " + syncId, connection -> {
+        storage.run("release the lease of sync " + syncId, false, connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE " + table
                     + " SET lease_owner = NULL, lease_expires_at = NULL WHERE sync_id = ? AND lease_owner = ?")) {
                 update.setString(1, syncId);
@@ -313,35 +319,16 @@ public final class JdbcWatermarkStore implements WatermarkStore {
         }
     }
 
-    /** Settings of a {@link JdbcWatermarkStore}, with named defaults. */
-    public static final class Builder {
+    /** Settings of a {@link JdbcWatermarkStore}, with named defaults; connections and dialect are {@link JdbcStoreBuilder}'s. */
+    public static final class Builder extends JdbcStoreBuilder<Builder> {
         /** The default table name. */
         public static final String DEFAULT_TABLE = "cdi_watermarks";
 
-        private ConnectionFactory connections;
-        private SqlDialect dialect = SqlDialect.standard();
         private TableName table = TableName.parse(DEFAULT_TABLE);
         private Clock clock = Clock.systemUTC();
         private boolean createTable = true;
 
         private Builder() {
-        }
-
-        /** Where connections come from (required, or {@link #dataSource}). */
-        public Builder connectionFactory(ConnectionFactory connections) {
-            this.connections = Objects.requireNonNull(connections, "connectionFactory");
-            return this;
-        }
-
-        /** Connections from a (pooled) data source. */
-        public Builder dataSource(DataSource dataSource) {
-            return connectionFactory(ConnectionFactory.of(dataSource));
-        }
-
-        /** The database's dialect (default {@link SqlDialect#standard()}). */
-        public Builder dialect(SqlDialect dialect) {
-            this.dialect = Objects.requireNonNull(dialect, "dialect");
-            return this;
         }
 
         /** The table, {@code [schema.]name} (default {@value #DEFAULT_TABLE}); created if missing unless {@link #createTable(boolean) turned off}. */
@@ -368,9 +355,6 @@ public final class JdbcWatermarkStore implements WatermarkStore {
          * @throws IllegalStateException when no connection factory is set
          */
         public JdbcWatermarkStore build() {
-            if (connections == null) {
-                throw new IllegalStateException("connectionFactory (or dataSource) is required");
-            }
             return new JdbcWatermarkStore(this);
         }
     }
