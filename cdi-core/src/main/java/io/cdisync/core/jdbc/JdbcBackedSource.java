@@ -24,7 +24,11 @@ import java.util.Set;
 public abstract class JdbcBackedSource implements SourceConnector {
     private final JdbcSource jdbc;
 
-    /** @param jdbc the source that does the reading; made by {@link Builder#jdbcSource}. */
+    /**
+     * A source reading through {@code jdbc}.
+     *
+     * @param jdbc the source that does the reading; made by {@link Builder#jdbcSource}
+     */
     protected JdbcBackedSource(JdbcSource jdbc) {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
     }

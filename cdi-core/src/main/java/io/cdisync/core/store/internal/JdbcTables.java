@@ -59,6 +59,8 @@ public final class JdbcTables {
     }
 
     /**
+     * Tables of one store; nothing is created until the first {@link #run}.
+     *
      * @param connections where connections come from
      * @param what        what the tables are, for messages ("run log tables cdi_runs and cdi_failed_rows")
      * @param tables      the tables to create on first use, or empty to create nothing
