@@ -6,8 +6,6 @@ import io.cdisync.core.jdbc.JdbcBackedSource;
 import io.cdisync.core.jdbc.JdbcSource;
 import io.cdisync.core.jdbc.SqlDialect;
 import io.cdisync.core.jdbc.TableName;
-import io.cdisync.core.spi.ReadRequest;
-import io.cdisync.core.spi.RowStream;
 import io.cdisync.redshift.internal.RedshiftConnections;
 import io.cdisync.redshift.internal.RedshiftDialect;
 import java.time.Duration;
@@ -75,28 +73,6 @@ public final class RedshiftSource extends JdbcBackedSource {
     /** A builder holding this source's settings, to derive a variant (e.g. another table). */
     public Builder toBuilder() {
         return settings.copy();
-    }
-
-    /**
-     * Opens the incremental read; blocks while connecting (and opening the tunnel), resolving the table and
-     * executing the query. Called by the engine on the sync's thread.
-     *
-     * @throws CdiException.ConnectionFailed, CdiException.AccessDenied or CdiException.ConfigurationError
-     */
-    @Override
-    public RowStream read(ReadRequest request) {
-        return super.read(request);
-    }
-
-    /**
-     * Braze's "test connection": connects (through the tunnel, if any), finds the table, checks the required
-     * columns and UPDATED_AT's type, and runs a query that reads no row to prove the SELECT grant.
-     *
-     * @throws CdiException with a message that says what to fix
-     */
-    @Override
-    public void check() {
-        super.check();
     }
 
     /** {@code "redshift table <name> on host:port/database"} (plus the bastion, with a tunnel); no secrets. */

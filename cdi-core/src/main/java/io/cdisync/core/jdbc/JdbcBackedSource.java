@@ -33,13 +33,23 @@ public abstract class JdbcBackedSource implements SourceConnector {
         this.jdbc = Objects.requireNonNull(jdbc, "jdbc");
     }
 
-    /** Opens an incremental read (see {@link JdbcSource#read}). Blocks while it connects and runs the query. */
+    /**
+     * Opens an incremental read (see {@link JdbcSource#read}). Called by the engine on the sync's thread; blocks
+     * while it connects (logs in, opens a tunnel) and runs the query.
+     *
+     * @throws io.cdisync.core.CdiException.ConnectionFailed, {@code AccessDenied} or {@code ConfigurationError}
+     */
     @Override
     public RowStream read(ReadRequest request) {
         return jdbc.read(request);
     }
 
-    /** Connects, finds the table, checks its columns and UPDATED_AT's type, and runs a query that reads no row. */
+    /**
+     * Braze's "test connection": connects, finds the table, checks the required columns and UPDATED_AT's type,
+     * and runs a query that reads no row to prove the SELECT grant.
+     *
+     * @throws io.cdisync.core.CdiException with a message that says what to fix
+     */
     @Override
     public void check() {
         jdbc.check();
