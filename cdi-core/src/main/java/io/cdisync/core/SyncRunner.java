@@ -207,7 +207,13 @@ public final class SyncRunner {
             return this;
         }
 
-        /** Sends {@code _update_existing_only: true}: Braze updates existing users and creates none. */
+        /**
+         * Sends {@code _update_existing_only: true} on every object: Braze updates existing users and creates none.
+         * Off (the default), objects naming a user by alias carry {@code _update_existing_only: false}, so alias
+         * users Braze does not know yet are created as Braze CDI creates them: without the flag Braze treats an
+         * alias object as update-only ("When using a user_alias, 'Update Only' defaults to true") and silently
+         * drops it. Attributes, events and purchases all take the flag; a PAYLOAD that sets it keeps its value.
+         */
         public Builder updateExistingOnly(boolean updateExistingOnly) {
             this.updateExistingOnly = updateExistingOnly;
             return this;
