@@ -37,6 +37,13 @@ import java.util.regex.Pattern;
  * lookback, rows newer than now wait); no row lost (a crash at any point, then a rerun, delivers every
  * undelivered row); one user's rows reach Braze in UPDATED_AT order at any concurrency; row problems
  * are reported per row while the rest goes on.
+ *
+ * <p>Requests are shaped as Braze requires: at most the client's
+ * {@link io.cdisync.braze.BrazeClient#trackObjectsPerRequest() objects per request} and
+ * {@link io.cdisync.braze.BrazeClient#maxRequestBytes() bytes per body}, a catalog item id at most once per
+ * request, one identifier kind per {@code /users/delete}. When Braze refuses a whole request but names the
+ * objects at fault, those rows are row errors with Braze's reason and the others are sent again: a row counts as
+ * delivered only once Braze accepted it, and the watermark never passes a row that was not.
  */
 public final class SyncRunner {
     private static final Pattern SYNC_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -207,7 +214,13 @@ public final class SyncRunner {
             return this;
         }
 
-        /** Sends {@code _update_existing_only: true}: Braze updates existing users and creates none. */
+        /**
+         * Sends {@code _update_existing_only: true} on every object: Braze updates existing users and creates none.
+         * Off (the default), objects naming a user by alias carry {@code _update_existing_only: false}, so alias
+         * users Braze does not know yet are created as Braze CDI creates them: without the flag Braze treats an
+         * alias object as update-only ("When using a user_alias, 'Update Only' defaults to true") and silently
+         * drops it. Attributes, events and purchases all take the flag; a PAYLOAD that sets it keeps its value.
+         */
         public Builder updateExistingOnly(boolean updateExistingOnly) {
             this.updateExistingOnly = updateExistingOnly;
             return this;

@@ -69,6 +69,8 @@ final class AttributeEncoder {
             }
             if (updateExistingOnly) {
                 g.writeBooleanField("_update_existing_only", true);
+            } else if (identifier instanceof UserIdentifier.Alias) {
+                g.writeBooleanField("_update_existing_only", false); // Braze's default for aliases is update-only
             }
             g.writeEndObject();
             g.flush();

@@ -18,12 +18,41 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where a data type's objects go: the request size limit, how a batch becomes a request, and how
- * Braze's answer maps back to the batch's objects. Limits come from {@link BrazeLimits}.
+ * Where a data type's objects go: what one request may hold, how a batch becomes a request, and how
+ * Braze's answer maps back to the batch's objects. Limits come from {@link BrazeLimits} and the client's
+ * settings ({@link BrazeClient#trackObjectsPerRequest()}, {@link BrazeClient#maxRequestBytes()}).
  */
 abstract class Endpoint {
+    private final Lanes.Limits limits;
+
+    Endpoint(int rows, long maxRequestBytes, int framingBytes, boolean uniqueKeys) {
+        this.limits = new Lanes.Limits(rows, maxRequestBytes, framingBytes, uniqueKeys);
+    }
+
+    /** What one request may hold: rows, body bytes, and whether a key may appear twice. */
+    final Lanes.Limits limits() {
+        return limits;
+    }
+
     /** Objects per request. */
-    abstract int batchLimit();
+    final int batchLimit() {
+        return limits.rows();
+    }
+
+    /** Rows of different kinds go in different requests. */
+    int kind(RowTranslator.Translated translated) {
+        return 0;
+    }
+
+    /** What may not appear twice in one request (catalog item ids), or null. */
+    Object key(RowTranslator.Translated translated) {
+        return null;
+    }
+
+    /** The row's size in the request body, in bytes (an upper bound where the client builds the body itself). */
+    int bytes(RowTranslator.Translated translated) {
+        return translated.encoded() != null ? translated.encoded().length() : treeBytes(translated.object());
+    }
 
     /** Sends one batch; every object of a batch has the same {@code delete} flag. */
     abstract CompletableFuture<BrazeResponse> send(BrazeClient braze, List<RowTranslator.Translated> batch);
@@ -36,14 +65,50 @@ abstract class Endpoint {
         return null;
     }
 
-    static Endpoint of(DataType dataType, String catalog) {
+    /**
+     * The endpoint of a data type.
+     *
+     * @param trackObjects    objects per {@code /users/track} request (the client's plan)
+     * @param maxRequestBytes largest request body the client sends
+     */
+    static Endpoint of(DataType dataType, String catalog, int trackObjects, long maxRequestBytes) {
         return switch (dataType) {
-            case USER_ATTRIBUTES -> new Track("attributes");
-            case CUSTOM_EVENTS -> new Track("events");
-            case PURCHASES -> new Track("purchases");
-            case USER_DELETES -> new Delete();
-            case CATALOG_ITEMS -> new Catalog(catalog);
+            case USER_ATTRIBUTES -> new Track("attributes", trackObjects, maxRequestBytes);
+            case CUSTOM_EVENTS -> new Track("events", trackObjects, maxRequestBytes);
+            case PURCHASES -> new Track("purchases", trackObjects, maxRequestBytes);
+            case USER_DELETES -> new Delete(maxRequestBytes);
+            case CATALOG_ITEMS -> new Catalog(catalog, maxRequestBytes);
         };
+    }
+
+    /** The endpoint for a run, with the client's limits. */
+    static Endpoint of(DataType dataType, String catalog, BrazeClient braze) {
+        return of(dataType, catalog, braze.trackObjectsPerRequest(), braze.maxRequestBytes());
+    }
+
+    /** Serialized size of a tree, counted without keeping the bytes. */
+    private static int treeBytes(ObjectNode object) {
+        CountingStream counter = new CountingStream();
+        try {
+            Payloads.JSON.writeValue(counter, object);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("an object does not serialize: " + e.getMessage(), e);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, counter.count);
+    }
+
+    private static final class CountingStream extends java.io.OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
     }
 
     private static List<ObjectNode> objects(List<RowTranslator.Translated> batch) {
@@ -58,13 +123,10 @@ abstract class Endpoint {
     static final class Track extends Endpoint {
         private final String array;
 
-        Track(String array) {
+        Track(String array, int objects, long maxRequestBytes) {
+            // The body is {"<array>":[<object>,...]}: the objects, a comma between two, and this framing.
+            super(objects, maxRequestBytes, ("{\"" + array + "\":[]}").length(), false);
             this.array = array;
-        }
-
-        @Override
-        int batchLimit() {
-            return BrazeLimits.TRACK_OBJECTS_PER_ARRAY;
         }
 
         @Override
@@ -87,11 +149,19 @@ abstract class Endpoint {
         }
     }
 
-    /** {@code /users/delete}: identifiers grouped by kind, as the endpoint expects. */
+    /**
+     * {@code /users/delete}: one identifier kind per request ({@code external_ids}, {@code user_aliases} or
+     * {@code braze_ids}), as Braze requires.
+     */
     static final class Delete extends Endpoint {
+        Delete(long maxRequestBytes) {
+            super(BrazeLimits.DELETE_IDENTIFIERS_PER_REQUEST, maxRequestBytes, "{\"external_ids\":[]}".length(), false);
+        }
+
         @Override
-        int batchLimit() {
-            return BrazeLimits.DELETE_IDENTIFIERS_PER_REQUEST;
+        int kind(RowTranslator.Translated translated) {
+            UserIdentifier identifier = translated.identifier();
+            return identifier instanceof UserIdentifier.ExternalId ? 0 : identifier instanceof UserIdentifier.Alias ? 1 : 2;
         }
 
         @Override
@@ -120,17 +190,26 @@ abstract class Endpoint {
         }
     }
 
-    /** Catalog items of one catalog: upserts and deletes in separate requests. */
+    /**
+     * Catalog items of one catalog: upserts and deletes in separate requests, and an item id at most once per
+     * request (Braze refuses the whole request otherwise: {@code ids-not-unique}).
+     */
     static final class Catalog extends Endpoint {
         private final String catalog;
 
-        Catalog(String catalog) {
+        Catalog(String catalog, long maxRequestBytes) {
+            super(BrazeLimits.CATALOG_ITEMS_PER_REQUEST, maxRequestBytes, "{\"items\":[]}".length(), true);
             this.catalog = catalog;
         }
 
         @Override
-        int batchLimit() {
-            return BrazeLimits.CATALOG_ITEMS_PER_REQUEST;
+        int kind(RowTranslator.Translated translated) {
+            return translated.delete() ? 1 : 0;
+        }
+
+        @Override
+        Object key(RowTranslator.Translated translated) {
+            return translated.itemId();
         }
 
         @Override

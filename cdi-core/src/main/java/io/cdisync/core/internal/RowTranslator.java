@@ -18,8 +18,12 @@ import io.cdisync.core.spi.UserIdentifier;
  * <p>{@code /users/track} objects come out encoded ({@link EncodedObject}): user attributes given as JSON
  * text take the streaming {@link AttributeEncoder}; everything else is checked on a tree, encoded once.
  * Deletes and catalog items stay trees, which their endpoints need.
+ *
+ * <p>Alias objects (attributes, events, purchases) carry {@code _update_existing_only: false} unless the sync is
+ * update-existing-only: Braze's default for an alias is "update only", which would never create the alias user.
  */
 public final class RowTranslator {
+    private static final String UPDATE_EXISTING_ONLY = "_update_existing_only";
     private final DataType dataType;
     private final IdentifierResolver resolver;
     private final boolean updateExistingOnly;
@@ -65,10 +69,22 @@ public final class RowTranslator {
             default -> throw new IllegalStateException("unexpected data type " + dataType);
         }
         object.setAll(payload);
-        if (updateExistingOnly) {
-            object.put("_update_existing_only", true);
-        }
+        updateFlag(object, identifier);
         return new Translated(identifier, null, null, EncodedObject.of(object), false);
+    }
+
+    /**
+     * Sets {@code _update_existing_only}: true in an update-existing-only sync; false on alias objects otherwise,
+     * unless the payload sets it. Braze treats an alias object without the flag as update-only ("When using a
+     * user_alias, 'Update Only' defaults to true"), so an alias user it does not know yet would never be
+     * created, where Braze CDI creates it. Attributes, events and purchases all take the flag.
+     */
+    private void updateFlag(ObjectNode object, UserIdentifier identifier) {
+        if (updateExistingOnly) {
+            object.put(UPDATE_EXISTING_ONLY, true);
+        } else if (identifier instanceof UserIdentifier.Alias && !object.has(UPDATE_EXISTING_ONLY)) {
+            object.put(UPDATE_EXISTING_ONLY, false);
+        }
     }
 
     private Translated catalogItem(SourceRow row) throws InvalidRow {

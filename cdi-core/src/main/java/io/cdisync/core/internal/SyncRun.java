@@ -2,7 +2,6 @@ package io.cdisync.core.internal;
 
 import io.cdisync.braze.BrazeException;
 import io.cdisync.braze.BrazeResponse;
-import io.cdisync.braze.ObjectError;
 import io.cdisync.core.CdiException;
 import io.cdisync.core.RowError;
 import io.cdisync.core.SyncProgress;
@@ -22,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,12 +58,12 @@ public final class SyncRun {
     private final Endpoint endpoint;
     private final int batchLimit;
     private final String syncId;
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final Lanes<Pending> lanes;
+    private final ArrayDeque<PendingRow> pending = new ArrayDeque<>();
+    private final Lanes<PendingRow> lanes;
     private final int concurrency;
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final List<RowError> rowErrors = new ArrayList<>();
-    private final int maxPending;
+    private final int maxPendingRow;
 
     /** The position: a table's watermark, or (file sources) a ledger of files; set when the run starts. */
     private TableProgress table;
@@ -99,11 +97,11 @@ public final class SyncRun {
         this.dryRun = dryRun;
         this.syncId = settings.syncId();
         this.translator = new RowTranslator(settings.dataType(), settings.resolver(), settings.updateExistingOnly());
-        this.endpoint = Endpoint.of(settings.dataType(), settings.catalog());
+        this.endpoint = Endpoint.of(settings.dataType(), settings.catalog(), settings.braze());
         this.batchLimit = endpoint.batchLimit();
         this.concurrency = settings.concurrency();
-        this.lanes = new Lanes<>(LANES_PER_REQUEST * concurrency, batchLimit);
-        this.maxPending = Math.max(PENDING_REQUESTS_PER_SLOT * batchLimit * concurrency, settings.fetchSize() * 2);
+        this.lanes = new Lanes<>(LANES_PER_REQUEST * concurrency, endpoint.limits());
+        this.maxPendingRow = Math.max(PENDING_REQUESTS_PER_SLOT * batchLimit * concurrency, settings.fetchSize() * 2);
     }
 
     public SyncReport execute() {
@@ -224,14 +222,14 @@ public final class SyncRun {
                 }
                 if (files != null && chunk.endOfFile()) {
                     // The file is done once every row before this marker is: the marker waits in read order.
-                    Pending marker = new Pending(null, null, rowsRead, chunk, record);
+                    PendingRow marker = new PendingRow(null, null, rowsRead, chunk, record);
                     marker.endOfFile = true;
                     marker.done = true;
                     pending.addLast(marker);
                     advance();
                 }
                 drainCompletions();
-                while (failure == null && (pending.size() > maxPending || pendingBytes > MAX_PENDING_BYTES)) {
+                while (failure == null && (pending.size() > maxPendingRow || pendingBytes > MAX_PENDING_BYTES)) {
                     // A partial request only when nothing is in flight to free lanes: each request costs one
                     // unit of Braze's rate limit whatever it holds, so at the limit partial ones cost rows/s.
                     sendReady(inFlight == 0);
@@ -281,13 +279,13 @@ public final class SyncRun {
             rowsSkipped++;
             return;
         }
-        enqueue(new Pending(updatedAt, row, rowsRead, null, 0));
+        enqueue(new PendingRow(updatedAt, row, rowsRead, null, 0));
     }
 
     /** A file's row: no UPDATED_AT order or window; its place is its file and record number. */
     private void acceptFileRow(SourceRow row, FileChunk chunk, long record) {
         rowsRead++;
-        Pending entry = new Pending(row.updatedAt(), row, rowsRead, chunk, record);
+        PendingRow entry = new PendingRow(row.updatedAt(), row, rowsRead, chunk, record);
         if (row.payload() instanceof SourceRow.Unreadable unreadable) {
             rowError(unreadable(row, rowsRead, unreadable));
             entry.done = true;
@@ -298,7 +296,7 @@ public final class SyncRun {
         enqueue(entry);
     }
 
-    private void enqueue(Pending entry) {
+    private void enqueue(PendingRow entry) {
         SourceRow row = entry.row;
         Instant updatedAt = entry.updatedAt;
         rowsAccepted++;
@@ -313,6 +311,15 @@ public final class SyncRun {
             return;
         }
         entry.translated = translated;
+        entry.kind = endpoint.kind(translated);
+        entry.key = endpoint.key(translated);
+        entry.bytes = endpoint.bytes(translated);
+        if (!endpoint.limits().fits(entry.bytes)) {
+            rowError(tooLarge(entry, entry.bytes + endpoint.limits().framingBytes()));
+            entry.done = true;
+            advance();
+            return;
+        }
         entry.weight = translated.weight();
         pendingBytes += entry.weight;
         lanes.add(entry);
@@ -322,6 +329,13 @@ public final class SyncRun {
     /** How row errors name a row: the source's key, else its position in this read and its UPDATED_AT. */
     static String rowKey(SourceRow row, long ordinal) {
         return row.rowKey() != null ? row.rowKey() : "#" + ordinal + " (UPDATED_AT " + row.updatedAt() + ")";
+    }
+
+    /** The row error for a row whose request, holding it alone, is {@code requestBytes} long: over the limit. */
+    private RowError tooLarge(PendingRow row, long requestBytes) {
+        return new RowError(rowKey(row.row, row.ordinal), row.updatedAt, row.translated.target(), RowError.Kind.INVALID_PAYLOAD,
+                "the row's Braze object makes a request of " + requestBytes + " bytes on its own; Braze accepts requests of"
+                        + " at most " + endpoint.limits().bytes() + " bytes (the client's maxRequestBytes)");
     }
 
     /** The row error for a record the source could not read. */
@@ -335,15 +349,15 @@ public final class SyncRun {
      */
     private void sendReady(boolean partial) {
         while (!stopSending && inFlight < concurrency
-                && (lanes.readyRows() >= batchLimit || (partial && lanes.readyRows() > 0))) {
+                && (lanes.fullRequestReady() || (partial && lanes.readyRows() > 0))) {
             send(lanes.next());
         }
     }
 
-    /** Sends one batch: up to the endpoint's limit, all upserts or all deletes (catalogs). */
-    private void send(Lanes.Batch<Pending> batch) {
+    /** Sends one batch: within the endpoint's limits, rows of one kind (see {@link Lanes}). */
+    private void send(Lanes.Batch<PendingRow> batch) {
         List<RowTranslator.Translated> objects = new ArrayList<>(batch.rows().size());
-        for (Pending row : batch.rows()) {
+        for (PendingRow row : batch.rows()) {
             objects.add(row.translated);
         }
         if (dryRun) {
@@ -406,9 +420,14 @@ public final class SyncRun {
     }
 
     private void complete(Completion completion) {
-        lanes.release(completion.batch);
         inFlight--;
+        Lanes.Batch<PendingRow> sent = completion.batch;
         if (completion.error != null) {
+            if (unwrap(completion.error) instanceof BrazeException.TooLarge tooLarge && !stopSending) {
+                tooLarge(sent, tooLarge);
+                return;
+            }
+            lanes.release(sent);
             fail(brazeFailure(completion.error), true);
             return;
         }
@@ -417,29 +436,57 @@ public final class SyncRun {
             requests++;
         }
         rateLimitedWaits += response.rateLimitedWaits();
-        List<Pending> rows = completion.batch.rows();
+        List<PendingRow> rows = sent.rows();
         List<RowTranslator.Translated> batch = new ArrayList<>(rows.size());
-        for (Pending row : rows) {
+        for (PendingRow row : rows) {
             batch.add(row.translated);
         }
-        String outOfSpace = endpoint.globalError(response);
-        if (outOfSpace != null) {
-            // Not the rows' fault: the catalog is full. The batch stays undone, so the watermark stops before it.
-            fail(new CdiException.BrazeFailure(outOfSpace, response.statusCode(), null, false, null), true);
+        Answer answer = Answer.of(endpoint, response, batch);
+        if (answer.globalError() != null) {
+            // Not pinned on a row (a full catalog, a refusal naming no object): the batch stays undone, so the
+            // watermark stops before it.
+            lanes.release(sent);
+            fail(new CdiException.BrazeFailure(answer.globalError(), response.statusCode(), null, false, null), true);
             return;
         }
-        Map<Integer, ObjectError> errors = endpoint.errors(response, batch);
+        List<PendingRow> again = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            Pending row = rows.get(i);
-            ObjectError error = errors.get(i);
-            if (error == null) {
-                rowsDelivered++;
-            } else {
-                rowError(new RowError(rowKey(row.row, row.ordinal), row.updatedAt, row.translated.target(),
-                        RowError.Kind.REJECTED_BY_BRAZE, "rejected by Braze: " + error.message()));
+            PendingRow row = rows.get(i);
+            switch (answer.outcome(i)) {
+                case DELIVERED -> {
+                    rowsDelivered++;
+                    row.done = true;
+                }
+                case REJECTED -> {
+                    rowError(new RowError(rowKey(row.row, row.ordinal), row.updatedAt, row.translated.target(),
+                            RowError.Kind.REJECTED_BY_BRAZE, answer.reason(i)));
+                    row.done = true;
+                }
+                case SEND_AGAIN -> again.add(row); // nothing of the request was written; the next request takes it
             }
-            row.done = true;
         }
+        lanes.release(sent, again);
+        advance();
+        sendReady(flushing);
+    }
+
+    /**
+     * Braze (or the client, before sending) found the request too large: half of it goes again at once, holding
+     * the same lanes, and the other half waits at the front of its lanes for the answer. A row too large on its
+     * own is a row error.
+     */
+    private void tooLarge(Lanes.Batch<PendingRow> batch, BrazeException.TooLarge error) {
+        List<PendingRow> rows = batch.rows();
+        if (rows.size() > 1) {
+            log.debug("sync {}: a request of {} rows was too large ({} bytes); sending it in halves", syncId, rows.size(),
+                    error.bytes());
+            send(lanes.narrow(batch, rows.size() / 2));
+            return;
+        }
+        PendingRow row = rows.get(0);
+        rowError(tooLarge(row, error.bytes()));
+        row.done = true;
+        lanes.release(batch);
         advance();
         sendReady(flushing);
     }
@@ -452,7 +499,7 @@ public final class SyncRun {
     private void advance() {
         int done = 0;
         Instant last = null;
-        for (Pending row : pending) {
+        for (PendingRow row : pending) {
             if (!row.done) {
                 break;
             }
@@ -464,7 +511,7 @@ public final class SyncRun {
         }
         if (files != null) {
             for (int i = 0; i < done; i++) {
-                Pending head = pending.removeFirst();
+                PendingRow head = pending.removeFirst();
                 pendingBytes -= head.weight;
                 if (head.endOfFile) {
                     files.fileDone(head.chunk);
@@ -476,7 +523,7 @@ public final class SyncRun {
         }
         table.advanceTo(last);
         for (int i = 0; i < done; i++) {
-            Pending head = pending.removeFirst();
+            PendingRow head = pending.removeFirst();
             pendingBytes -= head.weight;
             table.done(head.updatedAt, head.row);
         }
@@ -537,8 +584,12 @@ public final class SyncRun {
         notify(l -> l.onGlobalError(syncId, e));
     }
 
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
     private CdiException brazeFailure(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         if (cause instanceof BrazeException braze) {
             return new CdiException.BrazeFailure(braze.getMessage(), braze.statusCode(), braze.requestId(), braze.retryable(), braze);
         }
@@ -582,45 +633,6 @@ public final class SyncRun {
         }
     }
 
-    /**
-     * A row read and not yet known done, in read order; once translated, it waits in a lane. For file
-     * sources it knows its file and record number, and a marker (no row) ends each file.
-     */
-    private static final class Pending implements Lanes.Row {
-        final Instant updatedAt;
-        final SourceRow row;
-        final long ordinal;
-        final FileChunk chunk;
-        final long record;
-        RowTranslator.Translated translated;
-        int weight;
-        boolean done;
-        boolean endOfFile;
-
-        Pending(Instant updatedAt, SourceRow row, long ordinal, FileChunk chunk, long record) {
-            this.updatedAt = updatedAt;
-            this.row = row;
-            this.ordinal = ordinal;
-            this.chunk = chunk;
-            this.record = record;
-        }
-
-        @Override
-        public int laneHash() {
-            return translated.laneHash();
-        }
-
-        @Override
-        public boolean delete() {
-            return translated.delete();
-        }
-
-        @Override
-        public long order() {
-            return ordinal;
-        }
-    }
-
-    private record Completion(Lanes.Batch<Pending> batch, BrazeResponse response, Throwable error) {
+    private record Completion(Lanes.Batch<PendingRow> batch, BrazeResponse response, Throwable error) {
     }
 }

@@ -22,13 +22,28 @@ class LanesTest {
         public int laneHash() {
             return Integer.hashCode(user) * 0x9E3779B9;
         }
+
+        @Override
+        public int kind() {
+            return delete ? 1 : 0;
+        }
+
+        @Override
+        public int bytes() {
+            return 10;
+        }
+
+        @Override
+        public Object key() {
+            return user;
+        }
     }
 
     static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
 
     @Test
     void requestsFillUpFromManyLanesEvenWhenEachHoldsFewRows() {
-        Lanes<Row> lanes = new Lanes<>(1024, 75);
+        Lanes<Row> lanes = new Lanes<>(1024, Lanes.Limits.rows(75));
         for (int i = 0; i < 500; i++) {
             lanes.add(new Row(i, 0, false));
         }
@@ -44,7 +59,7 @@ class LanesTest {
     @Test
     void aUserIsInOneRequestAtATimeAndItsRowsKeepTheirOrder() {
         Random random = new Random(7);
-        Lanes<Row> lanes = new Lanes<>(16, 75);
+        Lanes<Row> lanes = new Lanes<>(16, Lanes.Limits.rows(75));
         Map<Integer, Integer> nextSeq = new HashMap<>();
         Map<Integer, Integer> sent = new HashMap<>();
         List<Lanes.Batch<Row>> inFlight = new ArrayList<>();
