@@ -148,7 +148,7 @@ class RequestPacerTest {
 
     @Test
     void backoffDoublesWithJitterAndStaysRandomAtTheCap() {
-        BrazeTransport.Backoff backoff = new BrazeTransport.Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
         for (int i = 0; i < 200; i++) {
             long first = backoff.millisBeforeRetry(1);
             assertTrue(first >= 50 && first <= 150, "first backoff " + first);
@@ -162,6 +162,6 @@ class RequestPacerTest {
             atCap.add(backoff.millisBeforeRetry(30));
         }
         assertTrue(atCap.size() > 10, "jitter at the cap: " + atCap);
-        assertTrue(new BrazeTransport.Backoff(Duration.ofNanos(10), Duration.ofNanos(10)).millisBeforeRetry(1) >= 1);
+        assertTrue(new Backoff(Duration.ofNanos(10), Duration.ofNanos(10)).millisBeforeRetry(1) >= 1);
     }
 }
