@@ -254,7 +254,7 @@ public final class BrazeTransport implements AutoCloseable {
         RequestPacer pacer = pacers.get(exchange.bucket);
         long delay = pacer.reserve();
         if (delay <= 0) {
-            call(exchange, future);
+            callIfBudget(pacer, exchange, future);
             return;
         }
         long planned = System.nanoTime() + delay;
@@ -264,9 +264,19 @@ public final class BrazeTransport implements AutoCloseable {
             if (pacer.missedWindow(planned)) {
                 sendPaced(exchange, future);
             } else {
-                call(exchange, future);
+                callIfBudget(pacer, exchange, future);
             }
         }, delay, exchange, future);
+    }
+
+    /** Sends unless Braze's projected count says its window is used up; then takes a new slot after it. */
+    private void callIfBudget(RequestPacer pacer, Exchange exchange, CompletableFuture<BrazeResponse> future) {
+        if (!pacer.mayCall()) {
+            sendPaced(exchange, future);
+            return;
+        }
+        exchange.callNumber = pacer.calls();
+        call(exchange, future);
     }
 
     private void schedule(Runnable task, long delayNanos, Exchange exchange, CompletableFuture<BrazeResponse> future) {
@@ -323,6 +333,7 @@ public final class BrazeTransport implements AutoCloseable {
         RateLimitWaits.Headers headers = RateLimitWaits.Headers.of(response);
         rateLimitWaits.record(exchange.bucket, headers);
         pacers.get(exchange.bucket).observe(headers.remaining(), headers.reset());
+        pacers.get(exchange.bucket).observeAnswer(headers.remaining(), headers.reset(), exchange.callNumber);
         String what = exchange.what();
         if (status == 429) {
             handleRateLimited(exchange, headers, requestId, future);

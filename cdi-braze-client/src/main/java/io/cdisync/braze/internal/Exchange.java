@@ -19,6 +19,8 @@ final class Exchange {
     final AtomicInteger attempts = new AtomicInteger();
     final AtomicInteger rateLimitedWaits = new AtomicInteger();
     volatile long rateLimitWaitNanos;
+    /** The pacer's call number of the latest attempt, to project Braze's remaining count from its answer. */
+    volatile long callNumber;
 
     Exchange(BrazeTransport.Bucket bucket, String method, String path, byte[] body, Map<String, Integer> itemIds) {
         this.bucket = bucket;

@@ -47,6 +47,11 @@ public final class RequestPacer {
     /** The aligned window the latest reservation fell in, and how many it holds. */
     private long countedWindow = Long.MIN_VALUE;
     private int counted;
+    /** Requests handed to HTTP so far, and Braze's remaining count projected to now (see {@link #mayCall}). */
+    private long calls;
+    private boolean serverWindowKnown;
+    private long serverWindowEnd;
+    private long serverRemaining;
     /** What Braze last said about its current window (valid while {@code windowKnown}). */
     private boolean windowKnown;
     private long windowEnd;
@@ -115,6 +120,50 @@ public final class RequestPacer {
         counted++;
         theoreticalArrival = later(theoreticalArrival, sendAt) + intervalNanos;
         return Math.max(0L, sendAt - now);
+    }
+
+    /**
+     * Asked just before a request goes on the wire: false when Braze's count, projected from its latest answer
+     * and the requests sent since, says nothing remains in its current window (requests that left late, after a
+     * cold start or a busy moment, land in a window whose slots were handed out ahead). Then every request is
+     * held until that window ends, and the caller reserves a new slot. When true, the call is counted.
+     */
+    public synchronized boolean mayCall() {
+        long now = System.nanoTime();
+        if (serverWindowKnown && now - serverWindowEnd < 0) {
+            if (serverRemaining <= 0) {
+                pausedUntil = later(pausedUntil, serverWindowEnd);
+                return false;
+            }
+            serverRemaining--;
+        }
+        calls++;
+        return true;
+    }
+
+    /** The sequence number of the latest call counted by {@link #mayCall()}. */
+    public synchronized long calls() {
+        return calls;
+    }
+
+    /**
+     * Braze's remaining count from the answer to call number {@code callNumber} ({@link #calls()} right after its
+     * {@link #mayCall()}): the calls made after it count against what remains, as Braze may not have seen them yet.
+     */
+    public synchronized void observeAnswer(long remaining, long reset, long callNumber) {
+        long wait = remaining < 0 || reset <= 0 ? 0 : nanosUntilReset(reset);
+        if (wait <= 0) {
+            return;
+        }
+        long end = System.nanoTime() + wait;
+        long projected = remaining - (calls - callNumber);
+        if (serverWindowKnown && Math.abs(end - serverWindowEnd) < TimeUnit.SECONDS.toNanos(1)) {
+            serverRemaining = Math.min(serverRemaining, projected); // same window
+        } else if (!serverWindowKnown || end - serverWindowEnd > 0) {
+            serverWindowKnown = true;
+            serverWindowEnd = end;
+            serverRemaining = projected;
+        }
     }
 
     /** True when a request planned for {@code plannedAt} (a nanoTime) would now go out in a later window. */

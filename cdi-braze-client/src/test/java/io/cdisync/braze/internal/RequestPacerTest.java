@@ -1,6 +1,7 @@
 package io.cdisync.braze.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdisync.braze.RateLimit;
@@ -136,6 +137,33 @@ class RequestPacerTest {
         assertEquals(0, pacer.nanosUntilReset(-1));
         assertEquals(TimeUnit.MINUTES.toNanos(5), pacer.nanosUntilReset(Long.MAX_VALUE / 2));
         assertEquals(TimeUnit.MINUTES.toNanos(5), pacer.nanosUntilReset(NOW.getEpochSecond() + 86_400));
+    }
+
+    @Test
+    void windowsFollowTheWallClockBoundaryAResetHeaderNames() {
+        // One second into a 3-second window of Braze's (windows end at epoch multiples of 3 s).
+        Clock clock = Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC);
+        RequestPacer pacer = new RequestPacer(RateLimit.of(300, Duration.ofSeconds(3)), clock);
+        long now = System.nanoTime() + SECOND;
+        pacer.observe(299, NOW.getEpochSecond() + 3, now);
+        long boundary = now + 2 * SECOND;
+        long[] sendAt = reserveAll(pacer, 1_000, now);
+        java.util.Map<Long, Integer> perWindow = new java.util.TreeMap<>();
+        for (long t : sendAt) {
+            perWindow.merge(Math.floorDiv(t - boundary, 3 * SECOND), 1, Integer::sum);
+        }
+        // 98% of the budget in every window on Braze's boundaries, burst included; 2 s left in the first one.
+        perWindow.forEach((window, count) -> assertTrue(count <= 294, "window " + window + " holds " + count + ": " + perWindow));
+        assertTrue(perWindow.get(-1L) <= 2 * 294 / 3 + 4, "first, partial window: " + perWindow);
+        assertEquals(294, perWindow.get(0L), "a whole window is used: " + perWindow);
+    }
+
+    @Test
+    void aRequestWokenAfterItsWindowEndedIsMissed() {
+        RequestPacer pacer = new RequestPacer(RateLimit.of(10, Duration.ofSeconds(1)), CLOCK);
+        long now = System.nanoTime();
+        assertFalse(pacer.missedWindow(now + 10 * SECOND), "planned in the future");
+        assertTrue(pacer.missedWindow(now - 2 * SECOND), "planned two windows ago");
     }
 
     @Test
