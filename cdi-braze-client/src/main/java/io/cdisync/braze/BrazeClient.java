@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -24,8 +25,11 @@ import okhttp3.OkHttpClient;
  *       it as a failed attempt;</li>
  *   <li>retries 5xx answers, timeouts and dropped connections with exponential backoff and jitter,
  *       up to {@link Builder#maxAttempts(int)} attempts;</li>
- *   <li>fails at once on 400, 401 and 403 ({@link BrazeException.Rejected},
- *       {@link BrazeException.Unauthorized});</li>
+ *   <li>fails at once on 400, 401, 403 and 413 ({@link BrazeException.Rejected},
+ *       {@link BrazeException.Unauthorized}, {@link BrazeException.TooLarge}), except a 400 that names the
+ *       objects at fault: a response with {@link BrazeResponse#nothingWritten()};</li>
+ *   <li>refuses, without sending, bodies over {@link Builder#maxRequestBytes(int)} and {@code /users/track}
+ *       requests over {@link Builder#trackObjectsPerRequest(int)} objects;</li>
  *   <li>keeps at most {@link Builder#maxRequestsInFlight(int)} requests in flight: a call blocks the
  *       calling thread while that many are outstanding.</li>
  * </ul>
@@ -57,7 +61,7 @@ public final class BrazeClient implements AutoCloseable {
         this.transport = new BrazeTransport(builder.endpoint, builder.apiKey, builder.maxRequestsInFlight,
                 builder.maxAttempts, builder.initialBackoff, builder.maxBackoff, builder.maxRateLimitWait,
                 builder.callTimeout, builder.trackRateLimit, builder.deleteRateLimit, builder.catalogRateLimit,
-                builder.okHttpClient, builder.clock);
+                builder.okHttpClient, builder.clock, builder.maxRequestBytes);
     }
 
     /** A builder with Braze's default limits; {@link Builder#endpoint} and {@link Builder#apiKey} are required. */
@@ -67,10 +71,14 @@ public final class BrazeClient implements AutoCloseable {
 
     /**
      * Sends one {@code POST /users/track}. The future completes with Braze's answer (objects it refused
-     * are in {@link BrazeResponse#errors()}), or fails with a {@link BrazeException}.
+     * are in {@link BrazeResponse#errors()}; when Braze refused every object it is a 400 with
+     * {@link BrazeResponse#nothingWritten()}), or fails with a {@link BrazeException}.
+     *
+     * @throws IllegalArgumentException when the request holds more objects than {@link #trackObjectsPerRequest()}
      */
     public CompletableFuture<BrazeResponse> track(TrackRequest request) {
         Objects.requireNonNull(request, "request");
+        checkTrackSize(request.size());
         ObjectNode body = JSON.createObjectNode();
         addArray(body, "attributes", request.attributes());
         addArray(body, "events", request.events());
@@ -81,9 +89,12 @@ public final class BrazeClient implements AutoCloseable {
     /**
      * Sends one {@code POST /users/track} of objects already encoded as JSON: the body is their bytes joined,
      * with no tree and no second serialization. Answers and failures as {@link #track(TrackRequest)}.
+     *
+     * @throws IllegalArgumentException when the request holds more objects than {@link #trackObjectsPerRequest()}
      */
     public CompletableFuture<BrazeResponse> track(EncodedTrackRequest request) {
         Objects.requireNonNull(request, "request");
+        checkTrackSize(request.objects().size());
         return transport.send(BrazeTransport.Bucket.TRACK, "POST", "/users/track", request.body(), Map.of());
     }
 
@@ -111,8 +122,11 @@ public final class BrazeClient implements AutoCloseable {
 
     /**
      * Writes up to {@value BrazeLimits#CATALOG_ITEMS_PER_REQUEST} items of one catalog: upserts with
-     * {@code PUT} (create or replace) or deletes with {@code DELETE}. Items Braze refuses individually
-     * come back in {@link BrazeResponse#errors()} with their id, even when Braze answers 400.
+     * {@code PUT} (create or replace) or deletes with {@code DELETE}. Braze refuses the whole request when any
+     * item is invalid: a 400 naming items of the request is a response with {@link BrazeResponse#nothingWritten()}
+     * and those items in {@link BrazeResponse#errors()} (id, index, Braze's code and message); the other items were
+     * not written either and must be sent again. {@code catalog-not-found} and a 400 that names no item fail with
+     * {@link BrazeException.Rejected}.
      */
     public CompletableFuture<BrazeResponse> catalogItems(CatalogRequest request) {
         Objects.requireNonNull(request, "request");
@@ -142,6 +156,24 @@ public final class BrazeClient implements AutoCloseable {
         return maxRequestBytes;
     }
 
+    /**
+     * What Braze's {@code X-RateLimit-*} headers said in its latest answer to {@code /users/track}, or empty before
+     * an answer carried them (a 401 carries them empty). The limit is shared by every user of the key.
+     */
+    public Optional<RateLimitStatus> trackRateLimitStatus() {
+        return Optional.ofNullable(transport.rateLimitStatus(BrazeTransport.Bucket.TRACK));
+    }
+
+    /** As {@link #trackRateLimitStatus()}, for {@code /users/delete}. */
+    public Optional<RateLimitStatus> deleteRateLimitStatus() {
+        return Optional.ofNullable(transport.rateLimitStatus(BrazeTransport.Bucket.DELETE));
+    }
+
+    /** As {@link #trackRateLimitStatus()}, for the catalog item endpoints. */
+    public Optional<RateLimitStatus> catalogRateLimitStatus() {
+        return Optional.ofNullable(transport.rateLimitStatus(BrazeTransport.Bucket.CATALOG));
+    }
+
     /** Counters since the client was built. */
     public BrazeClientStats stats() {
         return transport.stats();
@@ -156,6 +188,13 @@ public final class BrazeClient implements AutoCloseable {
     @Override
     public String toString() {
         return "BrazeClient{endpoint=" + endpoint + ", apiKey=****}";
+    }
+
+    private void checkTrackSize(int objects) {
+        if (objects > trackObjectsPerRequest) {
+            throw new IllegalArgumentException("a track request holds " + objects + " objects; this client's plan"
+                    + " allows at most " + trackObjectsPerRequest + " per request (trackObjectsPerRequest)");
+        }
     }
 
     private static void addArray(ObjectNode body, String name, List<ObjectNode> objects) {
@@ -186,9 +225,10 @@ public final class BrazeClient implements AutoCloseable {
         }
 
         /**
-         * Objects per {@code /users/track} request (default {@value BrazeLimits#TRACK_OBJECTS_PER_ARRAY}). Some
-         * pricing plans allow only {@value BrazeLimits#TRACK_OBJECTS_PER_REQUEST_SMALL_PLAN} objects combined per
-         * request: set 50 there, or Braze refuses full requests.
+         * Objects per {@code /users/track} request, over its three arrays together (default
+         * {@value BrazeLimits#TRACK_OBJECTS_PER_ARRAY}). Some pricing plans allow only
+         * {@value BrazeLimits#TRACK_OBJECTS_PER_REQUEST_SMALL_PLAN} objects combined per request: set 50 there, or
+         * Braze refuses full requests. {@code track} throws {@link IllegalArgumentException} for a larger request.
          */
         public Builder trackObjectsPerRequest(int objects) {
             if (objects < 1 || objects > BrazeLimits.TRACK_OBJECTS_PER_ARRAY) {
@@ -262,8 +302,10 @@ public final class BrazeClient implements AutoCloseable {
         }
 
         /**
-         * Longest total time one request may spend waiting out 429s before it fails as unavailable, and the
-         * longest one {@code X-RateLimit-Reset} may hold requests (default 5 min).
+         * Longest total time one request may spend waiting out 429s, and the longest one
+         * {@code X-RateLimit-Reset} may hold requests (default 5 min). When a 429's reset is further away (hourly
+         * plans: up to an hour), the request waits what is left of this, asks once more, then fails as a retryable
+         * {@link BrazeException.Unavailable} whose message names the reset time.
          */
         public Builder maxRateLimitWait(Duration maxRateLimitWait) {
             this.maxRateLimitWait = positive("maxRateLimitWait", maxRateLimitWait);

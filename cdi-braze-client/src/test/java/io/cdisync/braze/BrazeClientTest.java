@@ -224,18 +224,25 @@ class BrazeClientTest {
     }
 
     @Test
-    void a429ThatWouldOutlastMaxRateLimitWaitFailsAsUnavailable() throws Exception {
-        braze.then(new MockResponse.Builder().code(429)
-                .setHeader("X-RateLimit-Reset", System.currentTimeMillis() / 1_000 + 60).build());
+    void a429ThatWouldOutlastMaxRateLimitWaitWaitsThatLongThenFailsNamingTheReset() throws Exception {
+        // Hourly plans: the reset can be far away. The client waits up to maxRateLimitWait, asks once more, then
+        // gives up as retryable with the reset time in the message.
+        long reset = System.currentTimeMillis() / 1_000 + 60;
+        MockResponse limited = new MockResponse.Builder().code(429).setHeader("X-RateLimit-Remaining", "0")
+                .setHeader("X-RateLimit-Reset", reset).build();
+        braze.then(limited).then(limited);
         try (BrazeClient client = client().maxRateLimitWait(Duration.ofMillis(500)).build()) {
             long started = System.nanoTime();
             Throwable error = failure(client.track(oneAttribute()));
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertInstanceOf(BrazeException.Unavailable.class, error);
             assertEquals(429, ((BrazeException) error).statusCode());
             assertTrue(((BrazeException) error).retryable());
-            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10), "gave up without waiting a minute");
+            assertTrue(error.getMessage().contains(java.time.Instant.ofEpochSecond(reset).toString()), error.getMessage());
+            assertTrue(elapsed >= 450, "waited only " + elapsed + " ms of maxRateLimitWait");
+            assertTrue(elapsed < 10_000, "gave up without waiting a minute");
         }
-        assertEquals(1, braze.count());
+        assertEquals(2, braze.count(), "asked again once maxRateLimitWait was used up");
     }
 
     @Test
@@ -504,35 +511,44 @@ class BrazeClientTest {
     }
 
     @Test
-    void catalog400WithItemErrorsIsAResponseWithThoseItems() throws Exception {
-        // The shape in the issue: the error's id is the item's id.
-        braze.then(json(400, """
-                {"message":"Invalid Request","errors":[{"id":"r2","message":"Invalid value for field Rating"}]}"""));
-        // Braze's documented shape: the id is the error code, the items are in parameter_values.
+    void catalog400WithItemErrorsIsANothingWrittenResponseWithThoseItems() throws Exception {
+        // Braze's shape (braze-recordings): the id is the error code, the items are in parameter_values, and the
+        // whole request was refused. (The former "id is the item id" shape was our fake's, not Braze's: now Rejected.)
         braze.then(json(400, """
                 {"message":"Invalid Request","errors":[{"id":"invalid-fields",
                   "message":"Some of the fields given do not exist in the catalog",
                   "parameters":["id"],"parameter_values":["r3","r1"]}]}"""));
+        // parameter_values as objects with an id (more than one parameter).
+        braze.then(json(400, """
+                {"message":"Invalid Request","errors":[{"id":"unable-to-coerce-value","message":"Could not coerce value",
+                  "parameters":["id","field"],"parameter_values":[{"id":"r2","field":"Rating"}]}]}"""));
+        braze.then(json(400, """
+                {"message":"Invalid Request","errors":[{"id":"r2","message":"Invalid value for field Rating"}]}"""));
         List<ObjectNode> items = List.of(JSON.createObjectNode().put("id", "r1"), JSON.createObjectNode().put("id", "r2"),
                 JSON.createObjectNode().put("id", "r3"));
         try (BrazeClient client = client().build()) {
             CatalogRequest request = new CatalogRequest("restaurants", CatalogRequest.Operation.UPSERT, items);
             BrazeResponse first = client.catalogItems(request).get(10, TimeUnit.SECONDS);
             assertEquals(400, first.statusCode());
-            assertEquals(1, first.errors().size());
-            ObjectError error = first.errors().get(0);
-            assertEquals("r2", error.id());
-            assertEquals(1, error.index(), "maps back to the item's position in the request");
-            assertEquals("items", error.inputArray());
-            assertTrue(error.message().contains("Rating"));
-            assertEquals(List.of(1), List.copyOf(first.errorsByIndex("items").keySet()));
+            assertTrue(first.nothingWritten());
+            assertEquals(List.of("r3", "r1"), first.errors().stream().map(ObjectError::id).toList());
+            assertEquals(List.of(0, 2), List.copyOf(first.errorsByIndex("items").keySet()));
+            assertEquals("items", first.errors().get(0).inputArray());
+            assertEquals("invalid-fields: Some of the fields given do not exist in the catalog",
+                    first.errors().get(0).message());
 
             BrazeResponse second = client.catalogItems(request).get(10, TimeUnit.SECONDS);
-            assertEquals(List.of("r3", "r1"), second.errors().stream().map(ObjectError::id).toList());
-            assertEquals(List.of(0, 2), List.copyOf(second.errorsByIndex("items").keySet()));
-            assertTrue(second.errors().get(0).message().startsWith("invalid-fields"), second.errors().get(0).message());
+            assertTrue(second.nothingWritten());
+            ObjectError error = second.errors().get(0);
+            assertEquals("r2", error.id());
+            assertEquals(1, error.index(), "maps back to the item's position in the request");
+            assertEquals("unable-to-coerce-value: Could not coerce value (field: Rating)", error.message());
+
+            Throwable third = failure(client.catalogItems(request));
+            assertInstanceOf(BrazeException.Rejected.class, third);
+            assertTrue(third.getMessage().contains("r2: Invalid value for field Rating"), third.getMessage());
         }
-        assertEquals(2, braze.count(), "item errors are not retried");
+        assertEquals(3, braze.count(), "item errors are not retried");
     }
 
     @Test

@@ -7,17 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdisync.braze.BrazeClientStats;
 import io.cdisync.braze.BrazeException;
 import io.cdisync.braze.BrazeResponse;
-import io.cdisync.braze.ObjectError;
 import io.cdisync.braze.RateLimit;
+import io.cdisync.braze.RateLimitStatus;
 import io.cdisync.braze.Secret;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,9 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Call;
@@ -49,7 +45,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of {@code BrazeClient}: pacing, 429 waits, retries, in-flight bound, response parsing.
+ * The HTTP side of {@code BrazeClient}: request size, pacing, 429 waits, retries, in-flight bound, and what
+ * each status means. Bodies are read by {@link ResponseReader}, rate-limit headers by {@link RateLimitWaits}.
  * Not API: the public surface is {@code BrazeClient}.
  *
  * <p>One logical request ({@link Exchange}) holds an in-flight permit from {@link #send} until its
@@ -64,8 +61,6 @@ public final class BrazeTransport implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
     private static final AtomicInteger THREADS = new AtomicInteger();
-    /** Shortest wait after a 429, whatever the headers say (the reset header has 1 s granularity). */
-    private static final long MIN_RATE_LIMIT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final HttpUrl endpoint;
     private final Secret apiKey;
@@ -74,7 +69,9 @@ public final class BrazeTransport implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Semaphore inFlight;
     private final Retry retry;
-    private final long maxRateLimitWaitNanos;
+    private final int maxRequestBytes;
+    private final ResponseReader reader;
+    private final RateLimitWaits rateLimitWaits;
     private final Map<Bucket, RequestPacer> pacers = new EnumMap<>(Bucket.class);
     private final Set<Exchange> outstanding = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
@@ -85,11 +82,13 @@ public final class BrazeTransport implements AutoCloseable {
 
     public BrazeTransport(HttpUrl endpoint, Secret apiKey, int maxInFlight, int maxAttempts, Duration initialBackoff,
             Duration maxBackoff, Duration maxRateLimitWait, Duration callTimeout, RateLimit track, RateLimit delete,
-            RateLimit catalog, OkHttpClient base, Clock clock) {
+            RateLimit catalog, OkHttpClient base, Clock clock, int maxRequestBytes) {
         this.endpoint = endpoint;
         this.apiKey = apiKey;
         this.inFlight = new Semaphore(maxInFlight, true);
-        this.maxRateLimitWaitNanos = maxRateLimitWait.toNanos();
+        this.maxRequestBytes = maxRequestBytes;
+        this.reader = new ResponseReader(apiKey);
+        this.rateLimitWaits = new RateLimitWaits(clock, maxRateLimitWait);
         OkHttpClient.Builder builder;
         Dispatcher dispatcher;
         if (base == null) {
@@ -132,6 +131,11 @@ public final class BrazeTransport implements AutoCloseable {
         pacers.put(Bucket.CATALOG, new RequestPacer(catalog, clock, maxRateLimitWait));
     }
 
+    /** What Braze's rate-limit headers said last for the bucket, or null before any answer carried them. */
+    public RateLimitStatus rateLimitStatus(Bucket bucket) {
+        return rateLimitWaits.status(bucket);
+    }
+
     /** Sends a request with pacing, 429 waits and retries. Blocks while the in-flight bound is reached. */
     public CompletableFuture<BrazeResponse> send(Bucket bucket, String method, String path, ObjectNode body) {
         byte[] bytes;
@@ -140,7 +144,7 @@ public final class BrazeTransport implements AutoCloseable {
         } catch (JsonProcessingException e) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("request body cannot be serialized", e));
         }
-        return send(bucket, method, path, bytes, bucket == Bucket.CATALOG ? itemIds(body) : Map.of());
+        return send(bucket, method, path, bytes, bucket == Bucket.CATALOG ? ResponseReader.itemIds(body) : Map.of());
     }
 
     /**
@@ -153,6 +157,12 @@ public final class BrazeTransport implements AutoCloseable {
         String what = method + " " + path;
         if (closed) {
             return CompletableFuture.failedFuture(closedException(what, null));
+        }
+        if (bytes.length > maxRequestBytes) {
+            failures.incrementAndGet();
+            return CompletableFuture.failedFuture(new BrazeException.TooLarge("the body of " + what + " is " + bytes.length
+                    + " bytes, over maxRequestBytes (" + maxRequestBytes + "; Braze refuses bodies over 4 MB with 413):"
+                    + " not sent; send fewer objects per request", 0, null, bytes.length));
         }
         try {
             inFlight.acquire();
@@ -195,7 +205,7 @@ public final class BrazeTransport implements AutoCloseable {
         // Requests waiting for a pacing slot, a 429 reset or a backoff sit in the scheduler's queue,
         // which shutdownNow() dropped: fail them here, or their futures would never complete.
         for (Exchange exchange : List.copyOf(outstanding)) {
-            finish(exchange, null, closedException(exchange.method + " " + exchange.path, null));
+            finish(exchange, null, closedException(exchange.what(), null));
         }
         if (ownsHttpResources) {
             dispatcher.executorService().shutdown();
@@ -216,7 +226,7 @@ public final class BrazeTransport implements AutoCloseable {
         }
         failures.incrementAndGet();
         Throwable cause = unwrap(error);
-        String what = exchange.method + " " + exchange.path;
+        String what = exchange.what();
         if (cause instanceof RejectedExecutionException) {
             cause = closedException(what, cause); // the scheduler or OkHttp's executor is shut down
         } else if (cause instanceof BrazeException.Unavailable unavailable && exchange.attempts.get() > 1 && !closed) {
@@ -233,7 +243,7 @@ public final class BrazeTransport implements AutoCloseable {
         exchange.attempts.incrementAndGet();
         CompletableFuture<BrazeResponse> future = new CompletableFuture<>();
         if (closed || exchange.finished.get()) {
-            future.completeExceptionally(closedException(exchange.method + " " + exchange.path, null));
+            future.completeExceptionally(closedException(exchange.what(), null));
             return future;
         }
         sendPaced(exchange, future);
@@ -241,25 +251,45 @@ public final class BrazeTransport implements AutoCloseable {
     }
 
     private void sendPaced(Exchange exchange, CompletableFuture<BrazeResponse> future) {
-        long delay = pacers.get(exchange.bucket).reserve();
+        RequestPacer pacer = pacers.get(exchange.bucket);
+        long delay = pacer.reserve();
         if (delay <= 0) {
-            call(exchange, future);
-        } else {
-            schedule(() -> call(exchange, future), delay, exchange, future);
+            callIfBudget(pacer, exchange, future);
+            return;
         }
+        long planned = System.nanoTime() + delay;
+        // Woken up after the planned window ended (a busy machine): sending now would add to a window whose
+        // budget is already handed out, so the request takes a new slot instead.
+        schedule(() -> {
+            if (pacer.missedWindow(planned)) {
+                sendPaced(exchange, future);
+            } else {
+                callIfBudget(pacer, exchange, future);
+            }
+        }, delay, exchange, future);
+    }
+
+    /** Sends unless Braze's projected count says its window is used up; then takes a new slot after it. */
+    private void callIfBudget(RequestPacer pacer, Exchange exchange, CompletableFuture<BrazeResponse> future) {
+        if (!pacer.mayCall()) {
+            sendPaced(exchange, future);
+            return;
+        }
+        exchange.callNumber = pacer.calls();
+        call(exchange, future);
     }
 
     private void schedule(Runnable task, long delayNanos, Exchange exchange, CompletableFuture<BrazeResponse> future) {
         try {
             scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            future.completeExceptionally(closedException(exchange.method + " " + exchange.path, e));
+            future.completeExceptionally(closedException(exchange.what(), e));
         }
     }
 
     private void call(Exchange exchange, CompletableFuture<BrazeResponse> future) {
         if (closed) {
-            future.completeExceptionally(closedException(exchange.method + " " + exchange.path, null));
+            future.completeExceptionally(closedException(exchange.what(), null));
             return;
         }
         Request request = new Request.Builder()
@@ -291,7 +321,7 @@ public final class BrazeTransport implements AutoCloseable {
                     handle(exchange, response, body, future);
                 } catch (IOException | RuntimeException e) {
                     future.completeExceptionally(new BrazeException.Unavailable("unreadable answer from Braze to "
-                            + exchange.method + " " + exchange.path + ": " + apiKey.redact(e.toString()), 0, null, e));
+                            + exchange.what() + ": " + apiKey.redact(e.toString()), 0, null, e));
                 }
             }
         });
@@ -300,170 +330,68 @@ public final class BrazeTransport implements AutoCloseable {
     private void handle(Exchange exchange, Response response, String body, CompletableFuture<BrazeResponse> future) {
         int status = response.code();
         String requestId = response.header("X-Request-Id");
-        RequestPacer pacer = pacers.get(exchange.bucket);
-        long reset = longHeader(response, "X-RateLimit-Reset");
-        pacer.observe(longHeader(response, "X-RateLimit-Remaining"), reset);
-        String what = exchange.method + " " + exchange.path;
+        RateLimitWaits.Headers headers = RateLimitWaits.Headers.of(response);
+        rateLimitWaits.record(exchange.bucket, headers);
+        pacers.get(exchange.bucket).observe(headers.remaining(), headers.reset());
+        pacers.get(exchange.bucket).observeAnswer(headers.remaining(), headers.reset(), exchange.callNumber);
+        String what = exchange.what();
         if (status == 429) {
-            handleRateLimited(exchange, response, reset, requestId, future);
+            handleRateLimited(exchange, headers, requestId, future);
             return;
         }
+        JsonNode root = ResponseReader.readTree(body);
         if (status >= 200 && status < 300) {
-            future.complete(parse(status, body, exchange));
+            future.complete(reader.processed(status, root, exchange));
             return;
         }
-        String message = apiKey.redact(brazeMessage(body));
-        log.debug("Braze answered {} to {}{}", status, what, message.isEmpty() ? "" : ": " + message);
+        String described = reader.describe(root);
+        log.debug("Braze answered {} to {}{}", status, what, described);
         if (status == 401 || status == 403) {
             future.completeExceptionally(new BrazeException.Unauthorized("Braze refused the API key for " + what + " ("
-                    + status + (message.isEmpty() ? "" : ": " + message) + "); check the key, its permissions"
+                    + status + described + "); check the key, its permissions"
                     + " and that the endpoint is your workspace's instance", status, requestId));
+        } else if (status == 413) {
+            future.completeExceptionally(new BrazeException.TooLarge("Braze refused " + what + " as too large (413"
+                    + described + ") with a body of " + exchange.body.length + " bytes; send fewer objects per request",
+                    status, requestId, exchange.body.length));
         } else if (status >= 500 || status == 408) {
             log.info("Braze answered {} to {} (attempt {})", status, what, exchange.attempts.get());
             future.completeExceptionally(new BrazeException.Unavailable("Braze answered " + status + " to " + what
-                    + (message.isEmpty() ? "" : ": " + message), status, requestId, null));
+                    + described, status, requestId, null));
         } else {
-            BrazeResponse perItem = status == 400 && exchange.bucket == Bucket.CATALOG ? parseItemErrors(status, body, exchange) : null;
-            if (perItem != null) {
-                future.complete(perItem);
+            BrazeException.Rejected notFound = reader.catalogNotFound(status, root, body, exchange, requestId);
+            BrazeResponse perObject = notFound == null ? reader.nothingWritten(status, root, exchange) : null;
+            if (perObject != null) {
+                future.complete(perObject);
             } else {
-                future.completeExceptionally(new BrazeException.Rejected("Braze rejected " + what + " with " + status
-                        + (message.isEmpty() ? "" : ": " + message), status, requestId, apiKey.redact(body)));
+                future.completeExceptionally(notFound != null ? notFound
+                        : reader.rejected(status, root, body, exchange, requestId));
             }
         }
-    }
-
-    /** Waits out a 429 (without using up an attempt) and sends the same request again. */
-    private void handleRateLimited(Exchange exchange, Response response, long reset, String requestId,
-            CompletableFuture<BrazeResponse> future) {
-        String what = exchange.method + " " + exchange.path;
-        RequestPacer pacer = pacers.get(exchange.bucket);
-        rateLimited.incrementAndGet();
-        exchange.rateLimitedWaits.incrementAndGet();
-        long retryAfter = longHeader(response, "X-RateLimit-Retry-After");
-        if (retryAfter < 0) {
-            retryAfter = longHeader(response, "Retry-After");
-        }
-        long wait;
-        if (retryAfter >= 0) {
-            wait = TimeUnit.SECONDS.toNanos(Math.min(retryAfter, TimeUnit.NANOSECONDS.toSeconds(maxRateLimitWaitNanos) + 1));
-        } else if (reset > 0) {
-            wait = pacer.nanosUntilReset(reset);
-        } else {
-            wait = TimeUnit.SECONDS.toNanos(1);
-        }
-        wait = Math.max(wait, MIN_RATE_LIMIT_WAIT_NANOS)
-                + TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(10, 100));
-        if (exchange.rateLimitWaitNanos + wait > maxRateLimitWaitNanos) {
-            // Final: retrying it as a failed attempt would only send it into the same rate limit again.
-            future.completeExceptionally(new Final(new BrazeException.Unavailable("Braze still answers 429 (rate limited) to "
-                    + what + " after waiting " + Duration.ofNanos(exchange.rateLimitWaitNanos).toMillis()
-                    + " ms; raise maxRateLimitWait or lower other traffic on this API key", 429, requestId, null)));
-            return;
-        }
-        exchange.rateLimitWaitNanos += wait;
-        pacer.pauseFor(wait);
-        log.debug("{} rate limited; waiting {} ms for the window to reset", what, wait / 1_000_000);
-        schedule(() -> sendPaced(exchange, future), wait, exchange, future);
-    }
-
-    private BrazeResponse parse(int status, String body, Exchange exchange) {
-        JsonNode root = readTree(body);
-        List<ObjectError> errors = new ArrayList<>();
-        for (JsonNode error : root.path("errors")) {
-            String message = error.hasNonNull("type") ? error.get("type").asText() : error.path("message").asText(null);
-            String id = error.hasNonNull("id") ? error.get("id").asText() : null;
-            int index = error.path("index").asInt(-1);
-            if (index < 0 && id != null && exchange.itemIds.containsKey(id)) {
-                index = exchange.itemIds.get(id);
-            }
-            errors.add(new ObjectError(error.path("input_array").asText(exchange.bucket == Bucket.CATALOG ? "items" : ""),
-                    index, id, message));
-        }
-        return new BrazeResponse(status, root.path("message").asText(""), errors, exchange.attempts.get(),
-                exchange.rateLimitedWaits.get());
     }
 
     /**
-     * Catalog writes answer 400 with errors naming the items that are invalid. When every error names
-     * items of the request, those are item errors and the answer is a {@link BrazeResponse}; otherwise
-     * (no items named, e.g. {@code items-missing-ids} or {@code request-includes-too-many-items}) the
-     * request as a whole was refused and this returns null.
-     *
-     * <p>Braze's shape is {@code {"id": "<error code>", "message": ..., "parameters": [...],
-     * "parameter_values": ["<item id>", ...]}}; an error whose {@code id} is itself one of the request's
-     * item ids is accepted too.
+     * Waits out a 429 (without using up an attempt) and sends the same request again; once the request has
+     * waited {@code maxRateLimitWait} in all, fails as retryable naming when the window resets.
      */
-    private BrazeResponse parseItemErrors(int status, String body, Exchange exchange) {
-        JsonNode root = readTree(body);
-        JsonNode array = root.path("errors");
-        if (!array.isArray() || array.isEmpty()) {
-            return null;
+    private void handleRateLimited(Exchange exchange, RateLimitWaits.Headers headers, String requestId,
+            CompletableFuture<BrazeResponse> future) {
+        RequestPacer pacer = pacers.get(exchange.bucket);
+        rateLimited.incrementAndGet();
+        exchange.rateLimitedWaits.incrementAndGet();
+        long left = rateLimitWaits.budgetLeft(exchange);
+        if (left <= 0) {
+            // Final: retrying it as a failed attempt would only send it into the same rate limit again.
+            future.completeExceptionally(new Final(rateLimitWaits.exhausted(exchange, headers, requestId)));
+            return;
         }
-        List<ObjectError> errors = new ArrayList<>();
-        for (JsonNode error : array) {
-            String code = error.path("id").asText("");
-            String message = error.path("message").asText(null);
-            JsonNode values = error.path("parameter_values");
-            List<String> items = new ArrayList<>();
-            if (values.isArray() && !values.isEmpty()) {
-                for (JsonNode value : values) {
-                    if (!exchange.itemIds.containsKey(value.asText())) {
-                        return null; // names something other than an item of this request
-                    }
-                    items.add(value.asText());
-                }
-            } else if (exchange.itemIds.containsKey(code)) {
-                items.add(code);
-                code = "";
-            } else {
-                return null;
-            }
-            String reason = code.isEmpty() ? message : message == null ? code : code + ": " + message;
-            for (String item : items) {
-                errors.add(new ObjectError("items", exchange.itemIds.get(item), item, reason));
-            }
-        }
-        return new BrazeResponse(status, root.path("message").asText(""), errors, exchange.attempts.get(),
-                exchange.rateLimitedWaits.get());
-    }
-
-    /** Item id -> index in the request's {@code items} array. */
-    private static Map<String, Integer> itemIds(ObjectNode body) {
-        Map<String, Integer> ids = new HashMap<>();
-        JsonNode items = body.path("items");
-        for (int i = 0; i < items.size(); i++) {
-            JsonNode id = items.get(i).get("id");
-            if (id != null && id.isValueNode()) {
-                ids.putIfAbsent(id.asText(), i);
-            }
-        }
-        return Map.copyOf(ids);
-    }
-
-    private static JsonNode readTree(String body) {
-        try {
-            JsonNode root = body == null || body.isBlank() ? null : JSON.readTree(body);
-            return root == null ? JSON.createObjectNode() : root;
-        } catch (JsonProcessingException e) {
-            return JSON.createObjectNode();
-        }
-    }
-
-    private static String brazeMessage(String body) {
-        return readTree(body).path("message").asText("");
-    }
-
-    private static long longHeader(Response response, String name) {
-        String value = response.header(name);
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        long needed = rateLimitWaits.waitNanos(headers, pacer);
+        // A reset further away than the budget allows: wait what is left of it and ask once more.
+        long wait = Math.min(needed, left);
+        exchange.rateLimitWaitNanos += wait;
+        pacer.pauseFor(wait);
+        log.debug("{} rate limited; waiting {} ms for the window to reset", exchange.what(), wait / 1_000_000);
+        schedule(() -> sendPaced(exchange, future), wait, exchange, future);
     }
 
     private BrazeException.Unavailable closedException(String what, Throwable cause) {
@@ -492,50 +420,5 @@ public final class BrazeTransport implements AutoCloseable {
             t = t.getCause();
         }
         return t;
-    }
-
-    /**
-     * Exponential backoff with ±50% jitter that stays random at the cap (resilience4j's
-     * {@code ofExponentialRandomBackoff} clips the jittered value to the maximum, so once the cap is
-     * reached every client retries in lockstep), and accepts sub-millisecond settings.
-     */
-    static final class Backoff {
-        private final long initialMillis;
-        private final long maxMillis;
-
-        Backoff(Duration initial, Duration max) {
-            this.initialMillis = Math.max(1L, initial.toMillis());
-            this.maxMillis = Math.max(1L, max.toMillis());
-        }
-
-        /** Milliseconds to wait after failed attempt {@code attempt} (1-based). */
-        long millisBeforeRetry(int attempt) {
-            double base = Math.min((double) maxMillis, initialMillis * Math.pow(2.0, Math.max(0, attempt - 1)));
-            double low = base * 0.5;
-            double high = Math.min((double) maxMillis, base * 1.5);
-            return Math.max(1L, Math.round(low + ThreadLocalRandom.current().nextDouble() * (high - low)));
-        }
-    }
-
-    /** One logical request across its attempts. */
-    private static final class Exchange {
-        final Bucket bucket;
-        final String method;
-        final String path;
-        final byte[] body;
-        final Map<String, Integer> itemIds;
-        final CompletableFuture<BrazeResponse> result = new CompletableFuture<>();
-        final AtomicBoolean finished = new AtomicBoolean();
-        final AtomicInteger attempts = new AtomicInteger();
-        final AtomicInteger rateLimitedWaits = new AtomicInteger();
-        volatile long rateLimitWaitNanos;
-
-        Exchange(Bucket bucket, String method, String path, byte[] body, Map<String, Integer> itemIds) {
-            this.bucket = bucket;
-            this.method = method;
-            this.path = path;
-            this.body = body;
-            this.itemIds = itemIds;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.cdisync.braze.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdisync.braze.RateLimit;
@@ -139,6 +140,33 @@ class RequestPacerTest {
     }
 
     @Test
+    void windowsFollowTheWallClockBoundaryAResetHeaderNames() {
+        // One second into a 3-second window of Braze's (windows end at epoch multiples of 3 s).
+        Clock clock = Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC);
+        RequestPacer pacer = new RequestPacer(RateLimit.of(300, Duration.ofSeconds(3)), clock);
+        long now = System.nanoTime() + SECOND;
+        pacer.observe(299, NOW.getEpochSecond() + 3, now);
+        long boundary = now + 2 * SECOND;
+        long[] sendAt = reserveAll(pacer, 1_000, now);
+        java.util.Map<Long, Integer> perWindow = new java.util.TreeMap<>();
+        for (long t : sendAt) {
+            perWindow.merge(Math.floorDiv(t - boundary, 3 * SECOND), 1, Integer::sum);
+        }
+        // 98% of the budget in every window on Braze's boundaries, burst included; 2 s left in the first one.
+        perWindow.forEach((window, count) -> assertTrue(count <= 294, "window " + window + " holds " + count + ": " + perWindow));
+        assertTrue(perWindow.get(-1L) <= 2 * 294 / 3 + 4, "first, partial window: " + perWindow);
+        assertEquals(294, perWindow.get(0L), "a whole window is used: " + perWindow);
+    }
+
+    @Test
+    void aRequestWokenAfterItsWindowEndedIsMissed() {
+        RequestPacer pacer = new RequestPacer(RateLimit.of(10, Duration.ofSeconds(1)), CLOCK);
+        long now = System.nanoTime();
+        assertFalse(pacer.missedWindow(now + 10 * SECOND), "planned in the future");
+        assertTrue(pacer.missedWindow(now - 2 * SECOND), "planned two windows ago");
+    }
+
+    @Test
     void pauseForHoldsRequests() {
         RequestPacer pacer = new RequestPacer(RateLimit.of(3_000, Duration.ofSeconds(3)), CLOCK);
         long now = System.nanoTime() + SECOND;
@@ -148,7 +176,7 @@ class RequestPacerTest {
 
     @Test
     void backoffDoublesWithJitterAndStaysRandomAtTheCap() {
-        BrazeTransport.Backoff backoff = new BrazeTransport.Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
         for (int i = 0; i < 200; i++) {
             long first = backoff.millisBeforeRetry(1);
             assertTrue(first >= 50 && first <= 150, "first backoff " + first);
@@ -162,6 +190,6 @@ class RequestPacerTest {
             atCap.add(backoff.millisBeforeRetry(30));
         }
         assertTrue(atCap.size() > 10, "jitter at the cap: " + atCap);
-        assertTrue(new BrazeTransport.Backoff(Duration.ofNanos(10), Duration.ofNanos(10)).millisBeforeRetry(1) >= 1);
+        assertTrue(new Backoff(Duration.ofNanos(10), Duration.ofNanos(10)).millisBeforeRetry(1) >= 1);
     }
 }
