@@ -3,6 +3,7 @@ package io.cdisync.testkit;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,9 @@ import java.util.function.Predicate;
  * connections as a client with hundreds of requests in flight uses.
  */
 public final class FakeBraze implements AutoCloseable {
+    /** Braze's payload limit on every endpoint (braze_docs_limits.txt): a larger body is answered 413. */
+    public static final long MAX_REQUEST_BYTES = 4_000_000;
+
     /** The API key of {@link #start()} and the default of {@link Builder#apiKey(String)}. */
     public static final String DEFAULT_API_KEY = "fake-braze-api-key";
 
@@ -46,13 +50,19 @@ public final class FakeBraze implements AutoCloseable {
 
     private FakeBraze(Builder builder) {
         this.apiKey = builder.apiKey;
-        this.dispatcher = new FakeBrazeDispatcher(apiKey, builder.countOnly);
+        this.dispatcher = new FakeBrazeDispatcher(apiKey, builder.countOnly, builder.trackObjectsPerRequest,
+                builder.maxRequestBytes);
         dispatcher.trackLimit.set(builder.trackLimit.create());
         dispatcher.deleteLimit.set(builder.deleteLimit.create());
         dispatcher.catalogLimit.set(builder.catalogLimit.create());
         dispatcher.latency(builder.latency);
         builder.catalogs.forEach((name, maxItems) -> {
-            dispatcher.catalogs.create(name);
+            List<String> fields = builder.catalogFields.get(name);
+            if (fields == null) {
+                dispatcher.catalogs.create(name);
+            } else {
+                dispatcher.catalogs.create(name, fields);
+            }
             if (maxItems != null) {
                 dispatcher.catalogs.limit(name, maxItems);
             }
@@ -96,6 +106,62 @@ public final class FakeBraze implements AutoCloseable {
     /** {@return deep copies of the purchase objects accepted by {@code /users/track}, as sent, in arrival order} */
     public List<ObjectNode> purchases() {
         return dispatcher.recorder.purchases();
+    }
+
+    /**
+     * {@return deep copies of the valid {@code /users/track} objects Braze would answer success for but
+     * not apply, in arrival order} These are "update only" objects (an explicit
+     * {@code "_update_existing_only": true}, or an object identified by {@code user_alias} without
+     * {@code "_update_existing_only": false}: Braze's default for aliases) whose user the fake does not
+     * know. They are counted in the answer's {@code *_processed} but are not in {@link #attributes()},
+     * {@link #events()} or {@link #purchases()}, and create no user. A user becomes known when an object
+     * that is not update only is applied to it, or through {@link #addAliasUser} and {@link #addUser}.
+     */
+    public List<ObjectNode> skippedUpdateOnly() {
+        return dispatcher.recorder.skippedUpdateOnly();
+    }
+
+    /**
+     * Makes an alias user exist, as if created earlier, so that update-only objects for it are applied.
+     *
+     * @param aliasName  the alias name
+     * @param aliasLabel the alias label
+     */
+    public void addAliasUser(String aliasName, String aliasLabel) {
+        requireNonBlank(aliasName, "aliasName");
+        requireNonBlank(aliasLabel, "aliasLabel");
+        dispatcher.users.addAlias(aliasName, aliasLabel);
+    }
+
+    /**
+     * Makes a user with this external id exist, so that objects with {@code "_update_existing_only": true}
+     * for it are applied.
+     *
+     * @param externalId the external id
+     */
+    public void addUser(String externalId) {
+        dispatcher.users.addExternalId(requireNonBlank(externalId, "externalId"));
+    }
+
+    /**
+     * Whether the fake knows the alias user {@code aliasName}/{@code aliasLabel}: created by an applied
+     * {@code /users/track} object (one with {@code "_update_existing_only": false}) or
+     * {@link #addAliasUser}, and not deleted since.
+     *
+     * @param aliasName  the alias name
+     * @param aliasLabel the alias label
+     * @return true if the user exists in the fake
+     */
+    public boolean hasAliasUser(String aliasName, String aliasLabel) {
+        return dispatcher.users.knowsAlias(aliasName, aliasLabel);
+    }
+
+    private static String requireNonBlank(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+        return value;
     }
 
     /**
@@ -266,7 +332,9 @@ public final class FakeBraze implements AutoCloseable {
     }
 
     /**
-     * Creates an empty catalog, so that its items can be written; does nothing if it exists.
+     * Creates an empty catalog that accepts any field (lenient: the fields are not declared), so that
+     * its items can be written; does nothing if it exists. Prefer {@link #createCatalog(String, Collection)}:
+     * Braze refuses fields a catalog does not have.
      *
      * @param name the catalog name, as in {@code /catalogs/{name}/items}
      */
@@ -275,8 +343,22 @@ public final class FakeBraze implements AutoCloseable {
     }
 
     /**
+     * Creates an empty catalog with its fields, as in Braze: a write naming a field not declared
+     * (besides {@code id}) is refused as a whole with 400 {@code invalid-fields}. Does nothing if the
+     * catalog exists with the same fields.
+     *
+     * @param name   the catalog name, as in {@code /catalogs/{name}/items}
+     * @param fields its field names; {@code id} is implied
+     * @throws IllegalArgumentException if a field name is blank or the catalog exists with other fields
+     */
+    public void createCatalog(String name, Collection<String> fields) {
+        dispatcher.catalogs.create(name, fields);
+    }
+
+    /**
      * Limits how many items a catalog may hold: writes that would add items beyond it are answered
-     * 400 {@code {"message": "Catalog item limit reached", "errors": [...]}} and change nothing.
+     * 400 with Braze's error shape, code {@code catalog-item-limit-exceeded} naming the new items, and
+     * change nothing.
      *
      * @param catalog  an existing catalog
      * @param maxItems the most items it may hold, at least 0
@@ -298,7 +380,8 @@ public final class FakeBraze implements AutoCloseable {
     }
 
     /**
-     * Forgets what was recorded (accepted objects, deleted users, catalog items, requests, counters),
+     * Forgets what was recorded (accepted and skipped objects, known and deleted users, catalog items,
+     * requests, counters),
      * the scheduled, random and outage faults, the {@link #rejectObjects} rules and the current rate limit windows. The
      * configuration (API key, rate limits, latency, catalogs and their limits) stays.
      */
@@ -309,6 +392,7 @@ public final class FakeBraze implements AutoCloseable {
         dispatcher.track.clearRules();
         dispatcher.resetLimiters();
         dispatcher.catalogs.clearItems();
+        dispatcher.users.clear();
         dispatcher.recorder.clear();
     }
 
@@ -351,6 +435,9 @@ public final class FakeBraze implements AutoCloseable {
         private Duration latency = Duration.ZERO;
         private boolean countOnly;
         private final Map<String, Integer> catalogs = new LinkedHashMap<>();
+        private final Map<String, List<String>> catalogFields = new LinkedHashMap<>();
+        private int trackObjectsPerRequest;
+        private long maxRequestBytes = MAX_REQUEST_BYTES;
 
         private Builder() {
         }
@@ -440,6 +527,54 @@ public final class FakeBraze implements AutoCloseable {
         public Builder catalog(String name) {
             Objects.requireNonNull(name, "name");
             catalogs.putIfAbsent(name, null);
+            return this;
+        }
+
+        /**
+         * Creates a catalog at start with its fields, as {@link FakeBraze#createCatalog(String, Collection)}:
+         * a write naming another field is refused with {@code invalid-fields}.
+         *
+         * @param name   the catalog name
+         * @param fields its field names; {@code id} is implied
+         * @return this builder
+         */
+        public Builder catalog(String name, Collection<String> fields) {
+            Objects.requireNonNull(name, "name");
+            catalogFields.put(name, List.copyOf(fields));
+            catalogs.putIfAbsent(name, null);
+            return this;
+        }
+
+        /**
+         * Limits {@code /users/track} to {@code max} objects per request, the three arrays together, as
+         * on Braze's pricing plans that allow "up to 50 updates combined across attribute, event, or
+         * purchase objects" (braze_docs_limits.txt): a request with more is answered 400
+         * {@code {"message": "Max Input Length Exceeded"}} and nothing of it is processed. By default
+         * there is no combined limit, only Braze's 75 objects per array.
+         *
+         * @param max the most objects per request, at least 1; 50 for such plans
+         * @return this builder
+         */
+        public Builder trackObjectsPerRequest(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("trackObjectsPerRequest must be >= 1, was " + max);
+            }
+            this.trackObjectsPerRequest = max;
+            return this;
+        }
+
+        /**
+         * Sets the largest request body accepted on every endpoint; a larger one is answered 413.
+         * Defaults to Braze's {@value FakeBraze#MAX_REQUEST_BYTES} bytes.
+         *
+         * @param bytes the most bytes, at least 1
+         * @return this builder
+         */
+        public Builder maxRequestBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxRequestBytes must be >= 1, was " + bytes);
+            }
+            this.maxRequestBytes = bytes;
             return this;
         }
 

@@ -1,12 +1,11 @@
 package io.cdisync.testkit;
 
-import static io.cdisync.testkit.FakeBrazeJson.MAPPER;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,27 +17,60 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * The catalogs of {@link FakeBraze} and the contract of Braze's bulk catalog item endpoints
- * ({@code POST|PUT|PATCH|DELETE /catalogs/{catalog}/items}). Thread-safe: each catalog is guarded
- * by its own lock.
+ * The catalogs of {@link FakeBraze} and the contract of Braze's asynchronous bulk catalog item endpoints
+ * ({@code POST|PUT|PATCH|DELETE /catalogs/{catalog}/items}), as Braze answers them: any invalid item makes
+ * the whole request 400 and nothing of it is written; success is 202 {@code {"message": "success"}}.
+ * Thread-safe: each catalog is guarded by its own lock.
  */
 final class FakeBrazeCatalogs {
     /** Most items Braze accepts in one request. */
     static final int MAX_ITEMS_PER_REQUEST = 50;
+    /** Longest item id Braze accepts. */
+    static final int MAX_ID_LENGTH = 250;
+    /** Longest string value Braze accepts in an item. */
+    static final int MAX_VALUE_LENGTH = 5_000;
+    /** Deepest nesting of value objects Braze accepts. */
+    static final int MAX_NESTING = 50;
 
-    private static final Pattern ITEM_ID = Pattern.compile("[A-Za-z0-9_-]{1,250}");
+    private static final Pattern ITEM_ID = Pattern.compile("[A-Za-z0-9_-]+");
 
     private static final class Catalog {
         final Map<String, ObjectNode> items = new LinkedHashMap<>();
+        /** The declared fields (without {@code id}), or null: any field is accepted. */
+        final Set<String> fields;
         int maxItems = Integer.MAX_VALUE;
+
+        Catalog(Set<String> fields) {
+            this.fields = fields;
+        }
     }
 
     private final Map<String, Catalog> catalogs = new ConcurrentHashMap<>();
 
-    /** Creates {@code name} unless it exists. */
+    /** Creates {@code name} accepting any field, unless it exists. */
     void create(String name) {
         requireName(name);
-        catalogs.computeIfAbsent(name, n -> new Catalog());
+        catalogs.computeIfAbsent(name, n -> new Catalog(null));
+    }
+
+    /** Creates {@code name} with exactly {@code fields} (besides {@code id}), unless it exists. */
+    void create(String name, Collection<String> fields) {
+        requireName(name);
+        Objects.requireNonNull(fields, "fields");
+        Set<String> declared = new LinkedHashSet<>();
+        for (String field : fields) {
+            if (field == null || field.isBlank()) {
+                throw new IllegalArgumentException("Catalog '" + name + "': field names must be non-blank");
+            }
+            if (!field.equals("id")) {
+                declared.add(field);
+            }
+        }
+        Catalog created = new Catalog(Collections.unmodifiableSet(declared));
+        Catalog existing = catalogs.putIfAbsent(name, created);
+        if (existing != null && !Objects.equals(existing.fields, created.fields)) {
+            throw new IllegalArgumentException("Catalog '" + name + "' already exists with other fields");
+        }
     }
 
     /** Limits the item count of existing catalog {@code name}. */
@@ -62,7 +94,7 @@ final class FakeBrazeCatalogs {
         return Collections.unmodifiableMap(copy);
     }
 
-    /** Empties every catalog (catalogs and their limits stay). */
+    /** Empties every catalog (catalogs, their fields and their limits stay). */
     void clearItems() {
         for (Catalog catalog : catalogs.values()) {
             synchronized (catalog) {
@@ -75,111 +107,150 @@ final class FakeBrazeCatalogs {
     FakeBrazeResponse handle(String method, String name, ObjectNode body) {
         Catalog catalog = catalogs.get(name);
         if (catalog == null) {
-            return FakeBrazeResponse.message(404, "Catalog not found");
+            return FakeBrazeCatalogErrors.catalogNotFound(name);
         }
+        FakeBrazeCatalogErrors errors = new FakeBrazeCatalogErrors();
         JsonNode items = body.get("items");
-        if (items == null || !items.isArray()) {
-            return FakeBrazeResponse.message(400, "'items' must be an array of item objects");
-        }
-        if (items.isEmpty()) {
-            return FakeBrazeResponse.message(400, "'items' must not be empty");
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            errors.request("item-array-invalid");
+            return errors.response();
         }
         if (items.size() > MAX_ITEMS_PER_REQUEST) {
-            return FakeBrazeResponse.message(400, "Too many items in the request (" + items.size()
-                    + "), max " + MAX_ITEMS_PER_REQUEST);
+            errors.request("request-includes-too-many-items");
+            return errors.response();
         }
         boolean delete = method.equals("DELETE");
-        ArrayNode errors = MAPPER.createArrayNode();
         List<ObjectNode> valid = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (JsonNode item : items) {
-            String problem = problem(item, delete);
-            if (problem == null) {
+            if (!item.isObject()) {
+                errors.request("item-array-invalid");
+                continue;
+            }
+            if (checkId(item.get("id"), errors, seen)) {
                 valid.add((ObjectNode) item);
-            } else {
-                error(errors, item.isObject() ? item.get("id") : null, problem);
+            }
+            if (!delete) {
+                checkFields(catalog.fields, (ObjectNode) item, errors);
             }
         }
         synchronized (catalog) {
-            if (method.equals("PATCH")) {
-                for (Iterator<ObjectNode> it = valid.iterator(); it.hasNext(); ) {
-                    ObjectNode item = it.next();
-                    if (!catalog.items.containsKey(item.get("id").textValue())) {
-                        error(errors, item.get("id"), "item-not-found");
-                        it.remove();
-                    }
-                }
-            }
-            if (valid.isEmpty()) {
-                ObjectNode answer = FakeBrazeJson.message("No valid items in the request");
-                answer.set("errors", errors);
-                return FakeBrazeResponse.json(400, answer);
-            }
-            if (!delete) {
-                Set<String> newIds = new LinkedHashSet<>();
+            if (errors.isEmpty() && method.equals("PATCH")) {
                 for (ObjectNode item : valid) {
-                    String id = item.get("id").textValue();
-                    if (!catalog.items.containsKey(id)) {
-                        newIds.add(id);
+                    if (!catalog.items.containsKey(item.get("id").textValue())) {
+                        errors.item("item-not-found", item.get("id"));
                     }
                 }
-                if ((long) catalog.items.size() + newIds.size() > catalog.maxItems) {
-                    ArrayNode limitErrors = MAPPER.createArrayNode();
-                    newIds.forEach(id -> limitErrors.addObject()
-                            .put("id", id).put("message", "catalog-item-limit-exceeded"));
-                    ObjectNode answer = FakeBrazeJson.message("Catalog item limit reached");
-                    answer.set("errors", limitErrors);
-                    return FakeBrazeResponse.json(400, answer);
-                }
+            }
+            if (errors.isEmpty() && !delete) {
+                checkLimit(catalog, valid, errors);
+            }
+            if (!errors.isEmpty()) {
+                return errors.response(); // the whole request is refused: nothing written
             }
             for (ObjectNode item : valid) {
                 String id = item.get("id").textValue();
                 switch (method) {
-                    case "PATCH":
-                        catalog.items.get(id).setAll(item);
-                        break;
-                    case "DELETE":
-                        catalog.items.remove(id);
-                        break;
-                    default:
-                        catalog.items.put(id, item);
-                        break;
+                    case "PATCH" -> catalog.items.get(id).setAll(item);
+                    case "DELETE" -> catalog.items.remove(id);
+                    default -> catalog.items.put(id, item);
                 }
             }
         }
-        ObjectNode answer = FakeBrazeJson.message("success");
-        if (!errors.isEmpty()) {
-            answer.set("errors", errors);
-        }
-        return FakeBrazeResponse.json(202, answer);
+        return FakeBrazeResponse.json(202, FakeBrazeJson.message("success"));
     }
 
-    private static String problem(JsonNode item, boolean delete) {
-        if (item == null || !item.isObject()) {
-            return "item-must-be-an-object";
+    /** Whether {@code id} is a valid id not yet seen in the request; notes its error if not. */
+    private static boolean checkId(JsonNode id, FakeBrazeCatalogErrors errors, Set<String> seen) {
+        if (id == null || id.isNull()) {
+            errors.missingId();
+            return false;
         }
-        JsonNode id = item.get("id");
-        if (id == null || !id.isTextual() || !ITEM_ID.matcher(id.textValue()).matches()) {
-            return "invalid-id";
+        if (!id.isTextual()) {
+            errors.item("ids-not-strings", id);
+            return false;
         }
-        if (!delete) {
-            for (Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
-                String field = names.next();
-                if (field.isEmpty() || field.contains(".") || field.contains("$")) {
-                    return "invalid-fields";
+        String text = id.textValue();
+        if (text.length() > MAX_ID_LENGTH) {
+            errors.item("ids-too-large", id);
+        } else if (!ITEM_ID.matcher(text).matches()) {
+            errors.item("invalid-ids", id);
+        } else if (!seen.add(text)) {
+            errors.item("ids-not-unique", id);
+        } else {
+            return true;
+        }
+        return false;
+    }
+
+    private static void checkFields(Set<String> declared, ObjectNode item, FakeBrazeCatalogErrors errors) {
+        JsonNode id = item.path("id");
+        for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String name = field.getKey();
+            if (name.equals("id")) {
+                continue;
+            }
+            boolean unknown = declared == null
+                    ? name.isEmpty() || name.contains(".") || name.contains("$")
+                    : !declared.contains(name);
+            if (unknown) {
+                errors.item("invalid-fields", id);
+            }
+            String valueProblem = valueProblem(field.getValue(), 1);
+            if (valueProblem != null) {
+                errors.item(valueProblem, id);
+            }
+        }
+    }
+
+    /** The code of what Braze refuses in a field value, or null. */
+    private static String valueProblem(JsonNode value, int depth) {
+        if (value.isTextual()) {
+            return value.textValue().length() > MAX_VALUE_LENGTH ? "items-too-large" : null;
+        }
+        if (!value.isContainerNode()) {
+            return null;
+        }
+        if (depth > MAX_NESTING) {
+            return "too-deep-nesting-in-value-object";
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (field.getKey().contains(".") || field.getKey().contains("$")) {
+                return "invalid-keys-in-value-object";
+            }
+            String problem = valueProblem(field.getValue(), depth + 1);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        if (value.isArray()) {
+            for (JsonNode element : value) {
+                String problem = valueProblem(element, depth + 1);
+                if (problem != null) {
+                    return problem;
                 }
             }
         }
         return null;
     }
 
-    private static void error(ArrayNode errors, JsonNode id, String message) {
-        ObjectNode error = errors.addObject();
-        if (id == null || id.isNull()) {
-            error.putNull("id");
-        } else {
-            error.set("id", id.deepCopy());
+    private static void checkLimit(Catalog catalog, List<ObjectNode> valid, FakeBrazeCatalogErrors errors) {
+        Set<String> newIds = new LinkedHashSet<>();
+        for (ObjectNode item : valid) {
+            String id = item.get("id").textValue();
+            if (!catalog.items.containsKey(id)) {
+                newIds.add(id);
+            }
         }
-        error.put("message", message);
+        if ((long) catalog.items.size() + newIds.size() > catalog.maxItems) {
+            for (ObjectNode item : valid) {
+                if (newIds.contains(item.get("id").textValue())) {
+                    errors.item("catalog-item-limit-exceeded", item.get("id"));
+                }
+            }
+        }
     }
 
     private Catalog existing(String name) {

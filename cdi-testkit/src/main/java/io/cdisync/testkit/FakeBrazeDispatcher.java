@@ -22,8 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Handles every request to a {@link FakeBraze}: routing, latency, authentication, rate limiting,
- * fault injection, then the endpoint's contract; records each request before answering it.
+ * Handles every request to a {@link FakeBraze}: routing, latency, body size (413), authentication,
+ * rate limiting, fault injection, then the endpoint's contract; records each request before answering it.
+ * Every answer carries {@code X-RateLimit-*} headers, as Braze's do: of the limit set, else of Braze's
+ * default limit for the endpoint (counted, not enforced); empty on a 401.
  * Thread-safe. Never logs request bodies or credentials.
  */
 final class FakeBrazeDispatcher implements HttpHandler {
@@ -46,7 +48,16 @@ final class FakeBrazeDispatcher implements HttpHandler {
         }
     }
 
+    /** Braze's default limits, reported (not enforced) when no limit is set (braze_docs_limits.txt). */
+    private final FakeBrazeRateLimiter defaultTrack = FakeBrazeRateLimiter.observing(3_000, Duration.ofSeconds(3));
+    private final FakeBrazeRateLimiter defaultDelete = FakeBrazeRateLimiter.observing(20_000, Duration.ofMinutes(1));
+    private final FakeBrazeRateLimiter defaultCatalog =
+            FakeBrazeRateLimiter.observing(16_000, Duration.ofMinutes(1));
+    private final FakeBrazeRateLimiter defaultOther = FakeBrazeRateLimiter.observing(250_000, Duration.ofHours(1));
+
     private final byte[] apiKey;
+    private final long maxRequestBytes;
+    final FakeBrazeUsers users;
     final FakeBrazeRecorder recorder;
     final FakeBrazeFaults faults = new FakeBrazeFaults();
     final AtomicReference<FakeBrazeChaos> chaos = new AtomicReference<>();
@@ -60,11 +71,13 @@ final class FakeBrazeDispatcher implements HttpHandler {
     private volatile Duration latency = Duration.ZERO;
     private final AtomicLong sequence = new AtomicLong();
 
-    FakeBrazeDispatcher(String apiKey, boolean countOnly) {
+    FakeBrazeDispatcher(String apiKey, boolean countOnly, int trackObjectsPerRequest, long maxRequestBytes) {
         this.apiKey = apiKey.getBytes(StandardCharsets.UTF_8);
+        this.maxRequestBytes = maxRequestBytes;
         this.recorder = new FakeBrazeRecorder(countOnly);
-        this.track = new FakeBrazeTrackHandler(recorder);
-        this.delete = new FakeBrazeUserDeleteHandler(recorder);
+        this.users = new FakeBrazeUsers(!countOnly);
+        this.track = new FakeBrazeTrackHandler(recorder, users, trackObjectsPerRequest);
+        this.delete = new FakeBrazeUserDeleteHandler(recorder, users);
     }
 
     void latency(Duration latency) {
@@ -78,6 +91,9 @@ final class FakeBrazeDispatcher implements HttpHandler {
             if (limiter != null) {
                 limiter.reset();
             }
+        }
+        for (FakeBrazeRateLimiter limiter : List.of(defaultTrack, defaultDelete, defaultCatalog, defaultOther)) {
+            limiter.reset();
         }
     }
 
@@ -123,24 +139,26 @@ final class FakeBrazeDispatcher implements HttpHandler {
     private FakeBrazeResponse process(String method, String path, Headers headers, byte[] body)
             throws InterruptedException {
         Endpoint endpoint = route(path);
+        long now = System.currentTimeMillis();
         if (endpoint == null) {
-            return FakeBrazeResponse.message(404, "Not found");
+            return FakeBrazeResponse.message(404, "Not Found").withHeaders(defaultOther.tryAcquire(now).headers());
         }
         FakeBrazeRateLimiter limiter = limiter(endpoint);
-        long now = System.currentTimeMillis();
-        String authProblem = authProblem(headers.getFirst("Authorization"));
-        if (authProblem != null) {
-            FakeBrazeResponse response = FakeBrazeResponse.message(401, "Invalid API key: " + authProblem);
-            return limiter == null ? response : response.withHeaders(limiter.peek(now).headers());
+        if (body.length > maxRequestBytes) {
+            // "All API endpoints have a data payload limit of 4 MB ... HTTP 413" (braze_docs_limits.txt)
+            return FakeBrazeResponse.message(413, "Request Entity Too Large").withHeaders(limiter.peek(now).headers());
         }
-        Map<String, String> rateHeaders = Map.of();
-        if (limiter != null) {
-            FakeBrazeRateLimiter.Decision decision = limiter.tryAcquire(now);
-            rateHeaders = decision.headers();
-            if (!decision.allowed()) {
-                recorder.rateLimited();
-                return FakeBrazeResponse.message(429, "Rate limit exceeded").withHeaders(rateHeaders);
-            }
+        String keySent = keyProblem(headers.getFirst("Authorization"));
+        if (keySent != null) {
+            // Braze echoes the key sent and sends the rate limit headers empty (braze_ruby_*_401_invalid_key.json)
+            return FakeBrazeResponse.message(401, "Invalid API key: " + keySent)
+                    .withHeaders(FakeBrazeRateLimiter.Decision.EMPTY_HEADERS);
+        }
+        FakeBrazeRateLimiter.Decision decision = limiter.tryAcquire(now);
+        Map<String, String> rateHeaders = decision.headers();
+        if (!decision.allowed()) {
+            recorder.rateLimited();
+            return FakeBrazeResponse.message(429, "Rate Limited").withHeaders(rateHeaders);
         }
         if (now < outageUntilMillis) {
             return FakeBrazeResponse.message(503, "FakeBraze outage").withHeaders(rateHeaders);
@@ -220,24 +238,35 @@ final class FakeBrazeDispatcher implements HttpHandler {
         return name.contains("/") ? null : name;
     }
 
+    /** The limiter set for {@code endpoint}, else the one observing Braze's default limit. */
     private FakeBrazeRateLimiter limiter(Endpoint endpoint) {
+        FakeBrazeRateLimiter set;
         switch (endpoint) {
             case TRACK:
-                return trackLimit.get();
+                set = trackLimit.get();
+                return set != null ? set : defaultTrack;
             case DELETE:
-                return deleteLimit.get();
+                set = deleteLimit.get();
+                return set != null ? set : defaultDelete;
             default:
-                return catalogLimit.get();
+                set = catalogLimit.get();
+                return set != null ? set : defaultCatalog;
         }
     }
 
-    /** Why the Authorization header is refused (never quoting the key sent), or null if it is right. */
-    private String authProblem(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return "send your REST API key as 'Authorization: Bearer <key>'";
+    /**
+     * The key sent, as Braze echoes it in its 401 message, when the Authorization header is not
+     * {@code Bearer <the key>}; null when it is right.
+     */
+    private String keyProblem(String authorization) {
+        if (authorization == null) {
+            return "";
         }
-        byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, apiKey) ? null : "the key sent is not a valid REST API key";
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.trim();
+        }
+        String sent = authorization.substring(7).trim();
+        return MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), apiKey) ? null : sent;
     }
 
     private static Map<String, List<String>> redacted(Headers headers) {

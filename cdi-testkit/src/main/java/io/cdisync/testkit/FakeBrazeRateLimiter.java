@@ -6,18 +6,23 @@ import java.util.Objects;
 
 /**
  * A fixed-window rate limit of one {@link FakeBraze} endpoint, as Braze applies them: at most
- * {@code limit} answered requests per window. A window starts with the first request after the
- * previous one ended. Thread-safe.
+ * {@code limit} answered requests per window, windows aligned on the wall clock (a 3-second window
+ * ends at an epoch second divisible by 3, a minute window at a whole minute), not started by a
+ * client's first request. {@code X-RateLimit-Reset} is the epoch second at which the current window
+ * ends. An observing limiter counts and reports the same headers but never refuses: it gives the
+ * headers of Braze's default limits to a fake without a limit set. Thread-safe.
  */
 final class FakeBrazeRateLimiter {
     private final int limit;
     private final long windowMillis;
-    private long windowEndMillis = Long.MIN_VALUE;
+    private final boolean enforced;
+    private long window = Long.MIN_VALUE;
     private int used;
 
-    private FakeBrazeRateLimiter(int limit, long windowMillis) {
+    private FakeBrazeRateLimiter(int limit, long windowMillis, boolean enforced) {
         this.limit = limit;
         this.windowMillis = windowMillis;
+        this.enforced = enforced;
     }
 
     /**
@@ -37,38 +42,47 @@ final class FakeBrazeRateLimiter {
         if (window.toMillis() < 1) {
             throw new IllegalArgumentException("window must be at least 1 ms, was " + window);
         }
-        return new FakeBrazeRateLimiter(requests, window.toMillis());
+        return new FakeBrazeRateLimiter(requests, window.toMillis(), true);
     }
 
-    /** Takes one request from the current window if any is left. */
+    /** A limiter that counts {@code requests} per {@code window} for the headers but refuses nothing. */
+    static FakeBrazeRateLimiter observing(int requests, Duration window) {
+        return new FakeBrazeRateLimiter(requests, window.toMillis(), false);
+    }
+
+    /** Takes one request from the current window if any is left (always, for an observing limiter). */
     synchronized Decision tryAcquire(long nowMillis) {
-        if (nowMillis >= windowEndMillis) {
-            windowEndMillis = nowMillis + windowMillis;
-            used = 0;
-        }
-        if (used >= limit) {
-            return new Decision(false, limit, 0, resetSeconds(windowEndMillis));
+        roll(nowMillis);
+        if (enforced && used >= limit) {
+            return new Decision(false, limit, 0, resetSeconds());
         }
         used++;
-        return new Decision(true, limit, limit - used, resetSeconds(windowEndMillis));
+        return new Decision(true, limit, Math.max(0, limit - used), resetSeconds());
     }
 
     /** The state of the window without taking anything from it. */
     synchronized Decision peek(long nowMillis) {
-        if (nowMillis >= windowEndMillis) {
-            return new Decision(true, limit, limit, resetSeconds(nowMillis + windowMillis));
-        }
-        return new Decision(used < limit, limit, limit - used, resetSeconds(windowEndMillis));
+        roll(nowMillis);
+        return new Decision(!enforced || used < limit, limit, Math.max(0, limit - used), resetSeconds());
     }
 
-    /** Forgets the current window. */
+    /** Forgets the current window's count. */
     synchronized void reset() {
-        windowEndMillis = Long.MIN_VALUE;
+        window = Long.MIN_VALUE;
         used = 0;
     }
 
-    private static long resetSeconds(long epochMillis) {
-        return Math.floorDiv(epochMillis + 999, 1000);
+    private void roll(long nowMillis) {
+        long current = Math.floorDiv(nowMillis, windowMillis);
+        if (current != window) {
+            window = current;
+            used = 0;
+        }
+    }
+
+    /** The end of the current window in epoch seconds, rounded up. */
+    private long resetSeconds() {
+        return Math.floorDiv((window + 1) * windowMillis + 999, 1000);
     }
 
     /**
@@ -98,9 +112,13 @@ final class FakeBrazeRateLimiter {
      * @param allowed           whether the request may be processed
      * @param limit             requests per window
      * @param remaining         requests left in the window after this one
-     * @param resetEpochSeconds epoch second (rounded up) at which the window ends
+     * @param resetEpochSeconds epoch second (rounded up) at which the wall-clock aligned window ends
      */
     record Decision(boolean allowed, int limit, int remaining, long resetEpochSeconds) {
+        /** The headers Braze sends on a 401: present, empty (braze_ruby_track_401_invalid_key.json). */
+        static final Map<String, String> EMPTY_HEADERS =
+                Map.of("X-RateLimit-Limit", "", "X-RateLimit-Remaining", "", "X-RateLimit-Reset", "");
+
         /** The {@code X-RateLimit-*} headers Braze sends. */
         Map<String, String> headers() {
             return Map.of(

@@ -21,6 +21,7 @@ final class FakeBrazeRecorder {
     private final List<ObjectNode> events = new ArrayList<>();
     private final List<ObjectNode> purchases = new ArrayList<>();
     private final List<ObjectNode> deletedUsers = new ArrayList<>();
+    private final List<ObjectNode> skippedUpdateOnly = new ArrayList<>();
     /** Keyed by arrival sequence number, so that {@link #requests()} lists them in arrival order. */
     private final ConcurrentSkipListMap<Long, RecordedBrazeRequest> requests = new ConcurrentSkipListMap<>();
     private final Map<String, AtomicInteger> countsByPath = new ConcurrentHashMap<>();
@@ -47,6 +48,18 @@ final class FakeBrazeRecorder {
         attributes.addAll(newAttributes);
         events.addAll(newEvents);
         purchases.addAll(newPurchases);
+    }
+
+    /** Records the valid objects answered success but not applied (update only, unknown user). */
+    synchronized void skipUpdateOnly(List<ObjectNode> objects) {
+        if (!countOnly) {
+            skippedUpdateOnly.addAll(objects);
+        }
+    }
+
+    synchronized List<ObjectNode> skippedUpdateOnly() {
+        requireKept();
+        return copies(skippedUpdateOnly);
     }
 
     /** Records the users of one {@code /users/delete} request. */
@@ -124,6 +137,7 @@ final class FakeBrazeRecorder {
         events.clear();
         purchases.clear();
         deletedUsers.clear();
+        skippedUpdateOnly.clear();
         requests.clear();
         countsByPath.clear();
         rateLimited.set(0);

@@ -9,77 +9,105 @@ import java.util.List;
 
 /**
  * The contract of Braze's {@code POST /users/delete} once the request got past authentication, rate
- * limiting and fault injection, with a JSON object body. Thread-safe.
+ * limiting and fault injection, with a JSON object body: up to 50 identifiers of ONE kind per request
+ * ({@code external_ids}, {@code user_aliases}, {@code braze_ids}, {@code email_addresses} or
+ * {@code phone_numbers}, braze_docs_users_delete.json), answered 201 {@code {"deleted": N, "message":
+ * "success"}} (braze_ruby_delete_201_success.json). Thread-safe.
  */
 final class FakeBrazeUserDeleteHandler {
-    /** Most identifiers Braze accepts in one request, all arrays together. */
+    /** Most identifiers Braze accepts in one request. */
     static final int MAX_IDENTIFIERS = 50;
+    static final String ONE_KIND = "Only one of external_ids, user_aliases, braze_ids, email_addresses, or"
+            + " phone_numbers can be included in a single request";
+
+    private static final List<String> KINDS =
+            List.of("external_ids", "user_aliases", "braze_ids", "email_addresses", "phone_numbers");
 
     private final FakeBrazeRecorder recorder;
+    private final FakeBrazeUsers users;
 
-    FakeBrazeUserDeleteHandler(FakeBrazeRecorder recorder) {
+    FakeBrazeUserDeleteHandler(FakeBrazeRecorder recorder, FakeBrazeUsers users) {
         this.recorder = recorder;
+        this.users = users;
     }
 
     FakeBrazeResponse handle(ObjectNode body) {
-        JsonNode externalIds = body.get("external_ids");
-        JsonNode userAliases = body.get("user_aliases");
-        JsonNode brazeIds = body.get("braze_ids");
-        for (String name : List.of("external_ids", "user_aliases", "braze_ids")) {
+        String kind = null;
+        for (String name : KINDS) {
             JsonNode node = body.get(name);
-            if (node != null && !node.isNull() && !node.isArray()) {
+            if (node == null || node.isNull()) {
+                continue;
+            }
+            if (!node.isArray()) {
                 return FakeBrazeResponse.message(400, "'" + name + "' must be an array");
             }
+            if (kind != null) {
+                return FakeBrazeResponse.message(400, ONE_KIND);
+            }
+            kind = name;
         }
-        int total = size(externalIds) + size(userAliases) + size(brazeIds);
-        if (total > MAX_IDENTIFIERS) {
-            return FakeBrazeResponse.message(400, "Too many users to delete in one request (" + total
-                    + "), max " + MAX_IDENTIFIERS);
-        }
-        if (total == 0) {
+        if (kind == null || body.get(kind).isEmpty()) {
             return FakeBrazeResponse.message(400,
-                    "Provide users to delete in 'external_ids', 'user_aliases' or 'braze_ids'");
+                    "Provide users to delete in one of 'external_ids', 'user_aliases', 'braze_ids',"
+                            + " 'email_addresses' or 'phone_numbers'");
         }
-        List<ObjectNode> users = new ArrayList<>(total);
-        if (!strings(externalIds, "external_id", users)) {
-            return FakeBrazeResponse.message(400, "'external_ids' must contain non-empty strings only");
+        JsonNode array = body.get(kind);
+        if (array.size() > MAX_IDENTIFIERS) {
+            return FakeBrazeResponse.message(400, "The max number of ids per request was exceeded");
         }
-        if (userAliases != null) {
-            for (JsonNode alias : userAliases) {
-                if (!FakeBrazeJson.isUserAlias(alias)) {
-                    return FakeBrazeResponse.message(400, "'user_aliases' must contain objects with non-empty "
-                            + "string 'alias_name' and 'alias_label'");
+        List<ObjectNode> deleted = new ArrayList<>(array.size());
+        for (JsonNode value : array) {
+            ObjectNode user = user(kind, value);
+            if (user == null) {
+                return FakeBrazeResponse.message(400, "'" + kind + "' has an invalid entry: " + expected(kind));
+            }
+            deleted.add(user);
+        }
+        deleted.forEach(users::delete);
+        recorder.acceptDeleted(deleted);
+        ObjectNode answer = MAPPER.createObjectNode();
+        answer.put("deleted", deleted.size());
+        answer.put("message", "success");
+        return FakeBrazeResponse.json(201, answer);
+    }
+
+    /** The deleted user {@code value} of array {@code kind} names, or null if it is invalid. */
+    private static ObjectNode user(String kind, JsonNode value) {
+        switch (kind) {
+            case "user_aliases":
+                if (!FakeBrazeJson.isUserAlias(value)) {
+                    return null;
                 }
                 ObjectNode user = MAPPER.createObjectNode();
                 user.putObject("user_alias")
-                        .put("alias_name", alias.get("alias_name").textValue())
-                        .put("alias_label", alias.get("alias_label").textValue());
-                users.add(user);
-            }
+                        .put("alias_name", value.get("alias_name").textValue())
+                        .put("alias_label", value.get("alias_label").textValue());
+                return user;
+            case "email_addresses":
+                if (value == null || !value.isObject() || !FakeBrazeJson.isNonBlankText(value.get("email"))) {
+                    return null;
+                }
+                return MAPPER.createObjectNode().put("email", value.get("email").textValue());
+            default:
+                // Braze accepts integer external ids (braze_ruby_delete_201_success.json)
+                boolean integer = kind.equals("external_ids") && value.isIntegralNumber();
+                if (!integer && !FakeBrazeJson.isNonBlankText(value)) {
+                    return null;
+                }
+                String key = switch (kind) {
+                    case "external_ids" -> "external_id";
+                    case "braze_ids" -> "braze_id";
+                    default -> "phone";
+                };
+                return MAPPER.createObjectNode().put(key, value.asText());
         }
-        if (!strings(brazeIds, "braze_id", users)) {
-            return FakeBrazeResponse.message(400, "'braze_ids' must contain non-empty strings only");
-        }
-        recorder.acceptDeleted(users);
-        ObjectNode answer = FakeBrazeJson.message("success");
-        answer.put("deleted", users.size());
-        return FakeBrazeResponse.json(202, answer);
     }
 
-    private static int size(JsonNode array) {
-        return array == null || !array.isArray() ? 0 : array.size();
-    }
-
-    private static boolean strings(JsonNode array, String key, List<ObjectNode> users) {
-        if (array == null || array.isNull()) {
-            return true;
-        }
-        for (JsonNode value : array) {
-            if (!FakeBrazeJson.isNonBlankText(value)) {
-                return false;
-            }
-            users.add(MAPPER.createObjectNode().put(key, value.textValue()));
-        }
-        return true;
+    private static String expected(String kind) {
+        return switch (kind) {
+            case "user_aliases" -> "objects with non-empty string 'alias_name' and 'alias_label' expected";
+            case "email_addresses" -> "objects with a non-empty string 'email' expected";
+            default -> "non-empty strings expected";
+        };
     }
 }

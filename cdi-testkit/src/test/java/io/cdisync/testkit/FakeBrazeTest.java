@@ -51,7 +51,10 @@ class FakeBrazeTest extends FakeBrazeTestSupport {
         assertEquals(1, answer.get("events_processed").asInt());
         assertEquals(1, answer.get("purchases_processed").asInt());
         assertNull(answer.get("errors"));
-        assertEquals(List.of(body.get("attributes").get(0), body.get("attributes").get(1)), braze.attributes());
+        // the alias object is update only and its user unknown: answered success, applied to nothing
+        assertEquals(List.of(body.get("attributes").get(0)), braze.attributes());
+        assertEquals(List.of(body.get("attributes").get(1)), braze.skippedUpdateOnly());
+        assertFalse(braze.hasAliasUser("a1", "crm"));
         assertEquals(List.of(body.get("events").get(0)), braze.events());
         assertEquals(List.of(body.get("purchases").get(0)), braze.purchases());
 
@@ -80,12 +83,15 @@ class FakeBrazeTest extends FakeBrazeTestSupport {
     // ---- /users/track: request-level rejections -----------------------------------------------
 
     @Test
-    void wrongOrMissingKeyIs401WithoutEchoingTheKey() throws Exception {
+    void wrongOrMissingKeyIs401EchoingTheKeyButNotRecordingIt() throws Exception {
         String secret = "wrong-secret-key-123";
         HttpResponse<String> wrong = send("POST", TRACK, attributes("u", 1), "Bearer " + secret, "application/json");
         assertEquals(401, wrong.statusCode());
-        assertTrue(json(wrong).get("message").asText().startsWith("Invalid API key"));
-        assertFalse(wrong.body().contains(secret));
+        // as Braze (braze_ruby_track_401_invalid_key.json): the key sent is echoed, rate limit headers empty
+        assertEquals("Invalid API key: " + secret, json(wrong).get("message").asText());
+        assertEquals("", wrong.headers().firstValue("X-RateLimit-Limit").orElseThrow());
+        assertEquals("", wrong.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
+        assertEquals("", wrong.headers().firstValue("X-RateLimit-Reset").orElseThrow());
 
         assertEquals(401, send("POST", TRACK, attributes("u", 1), null, "application/json").statusCode());
         assertEquals(401, send("POST", TRACK, attributes("u", 1), braze.apiKey(), "application/json").statusCode());
@@ -126,7 +132,7 @@ class FakeBrazeTest extends FakeBrazeTestSupport {
     void moreThan75ObjectsIs400AndNothingProcessed() throws Exception {
         HttpResponse<String> response = post(TRACK, attributes("u", 76));
         assertEquals(400, response.statusCode());
-        assertTrue(json(response).get("message").asText().contains("max 75"));
+        assertEquals("Max Input Length Exceeded", json(response).get("message").asText());
         assertTrue(braze.attributes().isEmpty());
 
         ObjectNode mixed = (ObjectNode) JSON.readTree(attributes("ok", 1));
@@ -154,9 +160,12 @@ class FakeBrazeTest extends FakeBrazeTestSupport {
         attributes.addObject().put("email", "e@example.com").put("phone", "+1555");      // 3 ok: email + phone
         attributes.addObject().put("external_id", "  ");                                  // 4 blank
         attributes.addObject().putObject("user_alias").put("alias_name", "n");           // 5 no alias_label
-        attributes.addObject().put("external_id", 42);                                    // 6 not a string
+        attributes.addObject().put("external_id", 4.2);                                   // 6 not a string
         attributes.addObject().put("external_id", "x").put("_update_existing_only", "y"); // 7 not a boolean
-        attributes.add("not an object");                                                  // 8
+        attributes.addObject().put("external_id", "x").put("email", "not-an-email");      // 8 invalid email
+        attributes.addObject().put("external_id", 42).put("email", "a@b.example");        // 9 ok: integer id, email
+        attributes.add("not an object");                                                  // 10
+        attributes.addObject().put("braze_id", "b").put("phone", "+1555");                // 11 ok: phone as a field
         ArrayNode events = body.putArray("events");
         events.addObject().put("external_id", "e0").put("name", "login").put("time", "2024-05-01T10:00:00.123Z");
         events.addObject().put("external_id", "e1").put("time", "2024-05-01T10:00:00Z");  // 1 no name
@@ -173,15 +182,17 @@ class FakeBrazeTest extends FakeBrazeTestSupport {
 
         assertEquals(201, response.statusCode());
         JsonNode answer = json(response);
-        assertEquals(2, answer.get("attributes_processed").asInt());
+        assertEquals(4, answer.get("attributes_processed").asInt());
         assertEquals(1, answer.get("events_processed").asInt());
         assertEquals(1, answer.get("purchases_processed").asInt());
-        assertEquals(Map.of("attributes", List.of(1, 2, 4, 5, 6, 7, 8), "events", List.of(1, 2),
+        assertEquals(Map.of("attributes", List.of(1, 2, 4, 5, 6, 7, 8, 10), "events", List.of(1, 2),
                 "purchases", List.of(1, 2)), errorIndices(answer));
         for (JsonNode error : answer.get("errors")) {
             assertFalse(error.get("type").asText().isBlank());
         }
-        assertEquals(List.of(attributes.get(0), attributes.get(3)), braze.attributes());
+        assertEquals(List.of(attributes.get(0), attributes.get(3), attributes.get(9), attributes.get(11)),
+                braze.attributes());
+        assertEquals(FakeBrazeTrackChecks.INVALID_EMAIL, answer.get("errors").get(6).get("type").asText());
         assertEquals(List.of(events.get(0)), braze.events());
         assertEquals(List.of(purchases.get(0)), braze.purchases());
     }
@@ -215,16 +226,16 @@ class FakeBrazeTest extends FakeBrazeTestSupport {
     // ---- rate limiting ------------------------------------------------------------------------
 
     @Test
-    void rateLimitAnswers429WithHeadersAndRecoversAfterTheWindow() throws Exception {
+    void rateLimitAnswers429WithHeadersAndRecoversAfterTheWallClockWindow() throws Exception {
         try (FakeBraze limited = FakeBraze.builder().apiKey("k-1").trackRateLimit(3, Duration.ofSeconds(1)).start()) {
-            long before = System.currentTimeMillis();
+            long windowStart = sleepUntilAWindowStarts(1000);
             HttpResponse<String> first = send(limited, "POST", TRACK, attributes("a", 1), "application/json");
-            long after = System.currentTimeMillis();
             assertEquals(201, first.statusCode());
             assertEquals("3", first.headers().firstValue("X-RateLimit-Limit").orElseThrow());
             assertEquals("2", first.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
             long reset = Long.parseLong(first.headers().firstValue("X-RateLimit-Reset").orElseThrow());
-            assertTrue(reset >= (before + 1000) / 1000 && reset <= (after + 1000 + 999) / 1000, "reset " + reset);
+            // the window ends on the next whole second, not one second after the first request
+            assertEquals(windowStart / 1000 + 1, reset);
 
             HttpResponse<String> badRequest = send(limited, "POST", TRACK, attributes("b", 1), "text/plain");
             assertEquals(400, badRequest.statusCode()); // 4xx answers consume the budget too
@@ -234,14 +245,14 @@ class FakeBrazeTest extends FakeBrazeTestSupport {
 
             HttpResponse<String> limitedResponse = send(limited, "POST", TRACK, attributes("d", 1), "application/json");
             assertEquals(429, limitedResponse.statusCode());
-            assertEquals("Rate limit exceeded", json(limitedResponse).get("message").asText());
+            assertEquals("Rate Limited", json(limitedResponse).get("message").asText());
             assertEquals("0", limitedResponse.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
             assertEquals(Long.toString(reset), limitedResponse.headers().firstValue("X-RateLimit-Reset").orElseThrow());
             assertEquals(429, send(limited, "POST", TRACK, attributes("e", 1), "application/json").statusCode());
             assertEquals(2, limited.rateLimitedCount());
             assertEquals(List.of("a0", "c0"), externalIds(limited.attributes()));
 
-            Thread.sleep(Math.max(0, after + 1050 - System.currentTimeMillis()));
+            Thread.sleep(Math.max(0, reset * 1000 + 20 - System.currentTimeMillis()));
             HttpResponse<String> recovered = send(limited, "POST", TRACK, attributes("f", 1), "application/json");
             assertEquals(201, recovered.statusCode());
             assertEquals("2", recovered.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
@@ -250,23 +261,54 @@ class FakeBrazeTest extends FakeBrazeTestSupport {
             limited.trackRateLimit(0, Duration.ZERO);
             HttpResponse<String> unlimited = send(limited, "POST", TRACK, attributes("g", 1), "application/json");
             assertEquals(201, unlimited.statusCode());
-            assertTrue(unlimited.headers().firstValue("X-RateLimit-Limit").isEmpty());
+            // without a limit set, the headers still come, with Braze's default: 3,000 per 3 seconds
+            assertEquals("3000", unlimited.headers().firstValue("X-RateLimit-Limit").orElseThrow());
+            assertEquals(0, Long.parseLong(unlimited.headers().firstValue("X-RateLimit-Reset").orElseThrow()) % 3);
+        }
+    }
+
+    @Test
+    void everyAnswerCarriesRateLimitHeadersOfAlignedWindows() throws Exception {
+        braze.createCatalog("c");
+        List<HttpResponse<String>> answers = List.of(post(TRACK, attributes("u", 1)),
+                post(TRACK, "{}"), post("/users/delete", "{\"braze_ids\": [\"b\"]}"),
+                send("PUT", "/catalogs/c/items", "{\"items\": [{\"id\": \"x\"}]}"),
+                send("PUT", "/catalogs/missing/items", "{\"items\": [{\"id\": \"x\"}]}"),
+                post("/nowhere", "{}"));
+        List<Integer> windowSeconds = List.of(3, 3, 60, 60, 60, 3600);
+        for (int i = 0; i < answers.size(); i++) {
+            HttpResponse<String> answer = answers.get(i);
+            long reset = Long.parseLong(answer.headers().firstValue("X-RateLimit-Reset").orElseThrow());
+            assertEquals(0, reset % windowSeconds.get(i), "answer " + i + " reset " + reset);
+            assertTrue(reset * 1000 > System.currentTimeMillis() - 1000, "answer " + i);
+            assertTrue(Long.parseLong(answer.headers().firstValue("X-RateLimit-Remaining").orElseThrow()) >= 0);
+            assertTrue(Long.parseLong(answer.headers().firstValue("X-RateLimit-Limit").orElseThrow()) > 0);
         }
     }
 
     @Test
     void rateLimitCanBeEnabledAtRuntimeAndChecksAuthFirst() throws Exception {
-        braze.trackRateLimit(1, Duration.ofSeconds(30));
+        braze.trackRateLimit(1, Duration.ofHours(1));
         HttpResponse<String> unauthorized = send("POST", TRACK, attributes("u", 1), "Bearer nope", "application/json");
         assertEquals(401, unauthorized.statusCode());
-        assertEquals("1", unauthorized.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
+        assertEquals("", unauthorized.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
         assertEquals(201, post(TRACK, attributes("u", 1)).statusCode());
-        assertEquals(429, post(TRACK, attributes("v", 1)).statusCode());
+        HttpResponse<String> refused = post(TRACK, attributes("v", 1));
+        assertEquals(429, refused.statusCode());
+        assertEquals(0, Long.parseLong(refused.headers().firstValue("X-RateLimit-Reset").orElseThrow()) % 3600);
         assertEquals(1, braze.rateLimitedCount());
         // other endpoints have no limit
-        assertEquals(202, post("/users/delete", "{\"external_ids\": [\"x\"]}").statusCode());
+        assertEquals(201, post("/users/delete", "{\"external_ids\": [\"x\"]}").statusCode());
         assertThrows(IllegalArgumentException.class, () -> braze.trackRateLimit(-1, Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> braze.trackRateLimit(5, Duration.ZERO));
+    }
+
+    /** Sleeps until just after a wall-clock window of {@code windowMillis} starts; returns its start. */
+    static long sleepUntilAWindowStarts(long windowMillis) throws InterruptedException {
+        long now = System.currentTimeMillis();
+        long next = (now / windowMillis + 1) * windowMillis;
+        Thread.sleep(next + 10 - now);
+        return next;
     }
 
     // ---- fault injection ----------------------------------------------------------------------
@@ -284,7 +326,7 @@ class FakeBrazeTest extends FakeBrazeTestSupport {
 
         braze.failNext("/users/delete", 1, 500);
         assertEquals(500, post("/users/delete", "{\"external_ids\": [\"x\"]}").statusCode());
-        assertEquals(202, post("/users/delete", "{\"external_ids\": [\"x\"]}").statusCode());
+        assertEquals(201, post("/users/delete", "{\"external_ids\": [\"x\"]}").statusCode());
         assertEquals(1, braze.deletedUsers().size());
         assertThrows(IllegalArgumentException.class, () -> braze.failNext(1, 200));
     }
@@ -326,7 +368,7 @@ class FakeBrazeTest extends FakeBrazeTestSupport {
         assertTrue(elapsedMillis(start) < 1200, "fast requests waited for the slow one");
         assertFalse(slow.isDone());
         assertTrue(braze.deletedUsers().isEmpty()); // processing happens after the delay
-        assertEquals(202, slow.get(5, TimeUnit.SECONDS).statusCode());
+        assertEquals(201, slow.get(5, TimeUnit.SECONDS).statusCode());
         assertEquals(1, braze.deletedUsers().size());
     }
 
