@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@link RedshiftSource} with Amazon's driver 2.3.0 against PostgreSQL 15 behind pgbouncer: the source contract
- * (columns, order, bounds, ties, batches, UTC, payloads, catalogs, views, close). The JVM runs in
+ * {@link RedshiftSource} with Amazon's driver 2.3.0 against PostgreSQL 15 behind pgbouncer: what it does beyond the
+ * testkit's source contract ({@link RedshiftSourceContractTest}: order, bounds, ties, close, failures mid-stream):
+ * columns, NULL UPDATED_AT, batches, UTC, payloads, catalogs, views, closing the source. The JVM runs in
  * America/New_York, and so does every session, since the driver sends the JVM's zone when it connects: a
  * timestamp read or bound in any zone but UTC would be off by five hours.
  */
@@ -78,27 +79,13 @@ class RedshiftSourceTest {
     }
 
     @Test
-    void rowsComeInUpdatedAtOrderWithinInclusiveBoundsTiesIncludedNullsNever() {
+    void rowsWhoseUpdatedAtIsNullAreNeverRead() {
         String table = db.createUsersTable();
-        int[] seconds = {50, 10, 30, 30, 30, 20, 40, 0, 60};
-        List<TestDatabase.UserRow> rows = new ArrayList<>();
-        for (int i = 0; i < seconds.length; i++) {
-            rows.add(new TestDatabase.UserRow(T0.plusSeconds(seconds[i]), "u" + i, "{\"i\":" + i + "}"));
-        }
-        rows.add(new TestDatabase.UserRow(null, "no-time", "{}"));
-        db.insertUsers(table, rows);
+        db.insertUsers(table, List.of(new TestDatabase.UserRow(T0.plusSeconds(1), "u1", "{}"),
+                new TestDatabase.UserRow(null, "no-time", "{}"), new TestDatabase.UserRow(T0, "u0", "{}")));
         RedshiftSource source = redshift.source(table).build();
-
-        List<SourceRow> all = readAll(source, null, FAR, 4);
-        assertThat(all).extracting(SourceRow::updatedAt).isSorted().hasSize(seconds.length).doesNotContainNull();
-        assertThat(all).extracting(SourceRow::externalId).doesNotContain("no-time");
-        assertThat(all.get(0).externalId()).isEqualTo("u7");
-        assertThat(all.get(0).payload()).isEqualTo("{\"i\":7}");
-
-        assertThat(readAll(source, T0.plusSeconds(20), T0.plusSeconds(40), 2))
-                .extracting(r -> r.updatedAt().getEpochSecond() - T0.getEpochSecond()).containsExactly(20L, 30L, 30L, 30L, 40L);
-        assertThat(readAll(source, null, T0.plusSeconds(10), 100)).extracting(SourceRow::externalId).containsExactly("u7", "u1");
-        assertThat(readAll(source, T0.plusSeconds(61), FAR, 10)).isEmpty();
+        assertThat(readAll(source, null, FAR, 2)).extracting(SourceRow::externalId).containsExactly("u0", "u1");
+        assertThat(readAll(source, T0, FAR, 2)).extracting(SourceRow::externalId).containsExactly("u0", "u1");
     }
 
     @Test

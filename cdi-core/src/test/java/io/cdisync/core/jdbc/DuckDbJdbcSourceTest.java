@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link JdbcSource} on DuckDB in-process (duckdb_jdbc), a database file per test. */
-class DuckDbJdbcSourceTest extends JdbcSourceContractTest {
+class DuckDbJdbcSourceTest extends JdbcSourceTestBase {
     @TempDir
     Path dir;
 

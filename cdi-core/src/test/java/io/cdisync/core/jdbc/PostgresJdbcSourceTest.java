@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link JdbcSource} on a real PostgreSQL 15 that the test starts ({@link PostgresServer}), through pgjdbc. */
 @ExtendWith(PostgresServer.class)
-class PostgresJdbcSourceTest extends JdbcSourceContractTest {
+class PostgresJdbcSourceTest extends JdbcSourceTestBase {
     final PostgresServer pg = PostgresServer.shared();
 
     @Override

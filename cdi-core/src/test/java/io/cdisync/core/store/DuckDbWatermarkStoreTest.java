@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link JdbcWatermarkStore} on DuckDB in-process (optimistic concurrency: write conflicts instead of row locks). */
-class DuckDbWatermarkStoreTest extends JdbcWatermarkStoreContractTest {
+class DuckDbWatermarkStoreTest extends JdbcWatermarkStoreTestBase {
     @TempDir
     Path dir;
 

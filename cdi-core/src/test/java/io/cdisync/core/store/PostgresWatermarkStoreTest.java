@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link JdbcWatermarkStore} on a real PostgreSQL 15 started by the test. */
 @ExtendWith(PostgresServer.class)
-class PostgresWatermarkStoreTest extends JdbcWatermarkStoreContractTest {
+class PostgresWatermarkStoreTest extends JdbcWatermarkStoreTestBase {
     final PostgresServer pg = PostgresServer.shared();
 
     @Override

@@ -17,10 +17,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link JdbcSource} on a real database must do, whatever the database: subclasses give the
- * database. The JVM's default time zone is America/New_York throughout, so nothing may depend on it.
+ * What every {@link JdbcSource} on a real database must do, whatever the database, beyond the
+ * {@code SourceConnector} contract (order, ties, the bounds of a read, close, failures mid-stream: cdi-testkit runs
+ * {@code SourceConnectorContract} on it, on PostgreSQL and DuckDB): columns, views, time zones, catalogs, batch
+ * sizes, errors. Subclasses give the database. The JVM's default time zone is America/New_York throughout, so nothing may depend on it.
  */
-abstract class JdbcSourceContractTest {
+abstract class JdbcSourceTestBase {
     static final Instant T0 = Instant.parse("2026-01-01T12:00:00Z");
     static final Instant FAR = Instant.parse("2100-01-01T00:00:00Z");
     private static TimeZone originalZone;
@@ -85,28 +87,13 @@ abstract class JdbcSourceContractTest {
     }
 
     @Test
-    void rowsComeInUpdatedAtOrderWithinInclusiveBoundsTiesIncludedNullsNever() {
+    void rowsWhoseUpdatedAtIsNullAreNeverRead() {
         TestDatabase db = database();
         String table = db.createUsersTable();
-        int[] seconds = {50, 10, 30, 30, 30, 20, 40, 0, 60};
-        List<TestDatabase.UserRow> rows = new ArrayList<>();
-        for (int i = 0; i < seconds.length; i++) {
-            rows.add(new TestDatabase.UserRow(T0.plusSeconds(seconds[i]), "u" + i, "{}"));
-        }
-        rows.add(new TestDatabase.UserRow(null, "no-time", "{}"));
-        db.insertUsers(table, rows);
-
-        List<SourceRow> all = readAll(source(table).build(), null, FAR, 4);
-        assertThat(all).extracting(SourceRow::updatedAt).isSorted().hasSize(seconds.length).doesNotContainNull();
-        assertThat(all).extracting(SourceRow::externalId).doesNotContain("no-time");
-
-        List<SourceRow> window = readAll(source(table).build(), T0.plusSeconds(20), T0.plusSeconds(40), 2);
-        assertThat(window).extracting(r -> r.updatedAt().getEpochSecond() - T0.getEpochSecond())
-                .containsExactly(20L, 30L, 30L, 30L, 40L);
-
-        List<SourceRow> upTo = readAll(source(table).build(), null, T0.plusSeconds(10), 100);
-        assertThat(upTo).extracting(SourceRow::externalId).containsExactly("u7", "u1");
-        assertThat(readAll(source(table).build(), T0.plusSeconds(61), FAR, 10)).isEmpty();
+        db.insertUsers(table, List.of(new TestDatabase.UserRow(T0.plusSeconds(1), "u1", "{}"),
+                new TestDatabase.UserRow(null, "no-time", "{}"), new TestDatabase.UserRow(T0, "u0", "{}")));
+        assertThat(readAll(source(table).build(), null, FAR, 2)).extracting(SourceRow::externalId).containsExactly("u0", "u1");
+        assertThat(readAll(source(table).build(), T0, FAR, 2)).extracting(SourceRow::externalId).containsExactly("u0", "u1");
     }
 
     @Test

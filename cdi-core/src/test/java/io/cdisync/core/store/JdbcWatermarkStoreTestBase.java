@@ -5,21 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdisync.core.CdiException;
 import io.cdisync.core.jdbc.TestDatabase;
-import io.cdisync.core.spi.StoredWatermark;
-import io.cdisync.core.spi.TableWatermark;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** What {@link JdbcWatermarkStore} does on every database; subclasses give the database. */
-abstract class JdbcWatermarkStoreContractTest {
+/**
+ * What {@link JdbcWatermarkStore} does on every database beyond the {@code WatermarkStore} contract (compare-and-set,
+ * round trips, concurrent commits and the basic lease rules: cdi-testkit runs {@code WatermarkStoreContract} on it,
+ * on PostgreSQL and DuckDB): lease expiry and renewal, corrupt rows, missing tables, bad arguments. Subclasses give
+ * the database.
+ */
+abstract class JdbcWatermarkStoreTestBase {
     static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
 
     final MutableClock clock = new MutableClock(START);
@@ -30,49 +26,6 @@ abstract class JdbcWatermarkStoreContractTest {
     JdbcWatermarkStore store() {
         return JdbcWatermarkStore.builder().connectionFactory(database().connections()).dialect(database().dialect())
                 .table(table).clock(clock).build();
-    }
-
-    @Test
-    void commitsAreCompareAndSet() {
-        FileWatermarkStoreTest.roundTrip(store());
-        // A second instance (another worker) sees the same state.
-        assertThat(store().load("s").orElseThrow()).isEqualTo(new StoredWatermark(FileWatermarkStoreTest.W2, 2));
-    }
-
-    @Test
-    void eightThreadsRacingOneVersionMakeExactlyOneWinner() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            for (int round = 0; round < 10; round++) {
-                long version = store().load("race").map(StoredWatermark::version).orElse(0L);
-                CyclicBarrier start = new CyclicBarrier(8);
-                AtomicInteger wins = new AtomicInteger();
-                AtomicInteger losses = new AtomicInteger();
-                List<Future<?>> futures = new ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    TableWatermark mine = new TableWatermark(START.plusSeconds(round * 10L + i), List.of());
-                    JdbcWatermarkStore own = store(); // each worker its own store instance and connections
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        try {
-                            own.commit("race", version, mine);
-                            wins.incrementAndGet();
-                        } catch (CdiException.ConcurrentRun lost) {
-                            losses.incrementAndGet();
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : futures) {
-                    f.get();
-                }
-                assertThat(wins.get()).as("round " + round).isEqualTo(1);
-                assertThat(losses.get()).as("round " + round).isEqualTo(7);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(store().load("race").orElseThrow().version()).isEqualTo(10);
     }
 
     @Test
@@ -108,13 +61,6 @@ abstract class JdbcWatermarkStoreContractTest {
         SyncLease again = worker1.acquireLease("users", "worker-1", Duration.ofMinutes(5));
         assertThat(again.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
         assertThat(worker1.load("users").orElseThrow().version()).isEqualTo(1);
-    }
-
-    @Test
-    void leasesOfDifferentSyncsAreIndependent() {
-        JdbcWatermarkStore store = store();
-        store.acquireLease("a", "worker-1", Duration.ofMinutes(1));
-        assertThat(store.acquireLease("b", "worker-2", Duration.ofMinutes(1)).owner()).isEqualTo("worker-2");
     }
 
     @Test
