@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliConfigContractTest {
     static final String SYNC_KEYS = "[catalog, concurrency, dataType, keepFailedRowPayloads, lookback, maxRowsPerRun, name,"
             + " settleDelay, updateExistingOnly]";
-    static final String BRAZE_KEYS = "[apiKey, endpoint, maxRequestsInFlight]";
+    static final String BRAZE_KEYS = "[apiKey, endpoint, maxRequestBytes, maxRequestsInFlight, objectsPerRequest]";
 
     @TempDir
     Path dir;
@@ -29,7 +29,8 @@ class CliConfigContractTest {
         try (FakeBraze braze = FakeBraze.start()) {
             String sync = String.join("\n", "  lookback: PT1M", "  settleDelay: PT0S", "  concurrency: 2", "  maxRowsPerRun: 1000",
                     "  updateExistingOnly: false", "  keepFailedRowPayloads: true");
-            Path config = CliFixture.config(dir, database, braze.url(), braze.apiKey(), sync, "  maxRequestsInFlight: 4");
+            Path config = CliFixture.config(dir, database, braze.url(), braze.apiKey(), sync,
+                    "  maxRequestsInFlight: 4\n  objectsPerRequest: 50\n  maxRequestBytes: 1000000");
             Result check = run("check", "--config", config.toString());
             assertThat(check.exitCode()).as(check.stderr()).isZero();
             Result result = run("sync", "--config", config.toString(), "--json");
