@@ -30,7 +30,7 @@ final class CliErrors implements CommandLine.IParameterExceptionHandler, Command
         boolean root = command.getParent() == null;
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             String argument = unmatched.getUnmatched().get(0);
-            if (root && !argument.startsWith("-")) {
+            if (root) {
                 err.println(name + ": unknown command '" + argument + "'");
             } else {
                 err.println(name + ": unknown option '" + argument + "'; options are " + options(command));
