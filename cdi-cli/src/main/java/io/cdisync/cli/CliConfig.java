@@ -2,6 +2,7 @@ package io.cdisync.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.cdisync.braze.BrazeLimits;
 import io.cdisync.braze.Secret;
 import io.cdisync.core.DataType;
 import io.cdisync.core.spi.SourceSettings;
@@ -30,15 +31,22 @@ record CliConfig(Sync sync, Braze braze, Map<String, String> source, Map<String,
     private static final Set<String> SECTIONS = Set.of("sync", "braze", "source", "state");
     private static final Set<String> SYNC_KEYS = Set.of("name", "dataType", "catalog", "lookback", "settleDelay",
             "concurrency", "maxRowsPerRun", "updateExistingOnly", "keepFailedRowPayloads");
-    private static final Set<String> BRAZE_KEYS = Set.of("endpoint", "apiKey", "maxRequestsInFlight");
+    private static final Set<String> BRAZE_KEYS = Set.of("endpoint", "apiKey", "maxRequestsInFlight", "objectsPerRequest",
+            "maxRequestBytes");
+    /** The client's smallest request body limit; the largest is Braze's (bodies over 4 MB are refused with 413). */
+    private static final int MIN_REQUEST_BYTES = 1024;
 
     /** The {@code sync} section. */
     record Sync(String name, DataType dataType, String catalog, Duration lookback, Duration settleDelay, Integer concurrency,
             Long maxRowsPerRun, boolean updateExistingOnly, boolean keepFailedRowPayloads) {
     }
 
-    /** The {@code braze} section. */
-    record Braze(String endpoint, Secret apiKey, Integer maxRequestsInFlight) {
+    /**
+     * The {@code braze} section. {@code objectsPerRequest} (objects per {@code /users/track} request: 75, or 50 on
+     * plans that allow 50 combined) and {@code maxRequestBytes} are null when not set: the client's defaults apply.
+     */
+    record Braze(String endpoint, Secret apiKey, Integer maxRequestsInFlight, Integer objectsPerRequest,
+            Integer maxRequestBytes) {
     }
 
     /** Source and state values may hold passwords (also inside URLs): printed masked. */
@@ -106,7 +114,19 @@ record CliConfig(Sync sync, Braze braze, Map<String, String> source, Map<String,
             throw new ConfigException("braze.endpoint: '" + endpoint + "' must be your instance's REST endpoint, such as"
                     + " https://rest.iad-01.braze.com");
         }
-        return new Braze(endpoint, Secret.of(required(b, "braze", "apiKey")), integer(b, "braze", "maxRequestsInFlight"));
+        Integer objects = integer(b, "braze", "objectsPerRequest");
+        if (objects != null && objects > BrazeLimits.TRACK_OBJECTS_PER_ARRAY) {
+            throw new ConfigException("braze.objectsPerRequest: must be 1 to " + BrazeLimits.TRACK_OBJECTS_PER_ARRAY
+                    + " (objects per /users/track request: " + BrazeLimits.TRACK_OBJECTS_PER_ARRAY + ", or "
+                    + BrazeLimits.TRACK_OBJECTS_PER_REQUEST_SMALL_PLAN + " on plans that allow that many combined), was " + objects);
+        }
+        Integer bytes = integer(b, "braze", "maxRequestBytes");
+        if (bytes != null && (bytes < MIN_REQUEST_BYTES || bytes > BrazeLimits.MAX_REQUEST_BYTES)) {
+            throw new ConfigException("braze.maxRequestBytes: must be " + MIN_REQUEST_BYTES + " to " + BrazeLimits.MAX_REQUEST_BYTES
+                    + " (Braze refuses request bodies over 4 MB), was " + bytes);
+        }
+        return new Braze(endpoint, Secret.of(required(b, "braze", "apiKey")), integer(b, "braze", "maxRequestsInFlight"),
+                objects, bytes);
     }
 
     private static Map<String, String> section(JsonNode root, String name, Set<String> keys, Map<String, String> env) {

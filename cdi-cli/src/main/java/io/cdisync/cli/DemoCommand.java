@@ -25,42 +25,35 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code cdi demo}: a self-contained sync. A generated USERS_ATTRIBUTES_SYNC table (with a few broken
  * rows) in an embedded DuckDB file is synced to a fake Braze listening on 127.0.0.1, then new rows are
  * added and a second, incremental run picks up only those.
  */
-final class DemoCommand {
+@Command(name = "demo", description = "Sync a generated sample table into a local fake Braze.")
+final class DemoCommand implements Callable<Integer> {
     private static final String TABLE = "USERS_ATTRIBUTES_SYNC";
 
     private final PrintStream out;
     private final PrintStream err;
 
-    DemoCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+    @Option(names = "--rows", paramLabel = "N", description = "Rows in the sample table, at least 10 (default ${DEFAULT-VALUE}).")
+    int rows = 10_000;
+
+    DemoCommand(CliContext context) {
+        this.out = context.out();
+        this.err = context.err();
     }
 
-    int run(String[] args) {
-        int rows = 10_000;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--rows") && i + 1 < args.length) {
-                try {
-                    rows = Integer.parseInt(args[++i]);
-                } catch (NumberFormatException e) {
-                    err.println("cdi demo: --rows needs a number, got '" + args[i] + "'");
-                    return Main.USAGE;
-                }
-                if (rows < 10) {
-                    err.println("cdi demo: --rows must be at least 10");
-                    return Main.USAGE;
-                }
-            } else {
-                err.println("cdi demo: unknown option '" + args[i] + "' (usage: cdi demo [--rows N])");
-                return Main.USAGE;
-            }
+    @Override
+    public Integer call() {
+        if (rows < 10) {
+            throw new UsageException("cdi demo: --rows must be at least 10");
         }
         Path state;
         try {

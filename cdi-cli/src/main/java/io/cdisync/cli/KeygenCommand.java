@@ -12,55 +12,44 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code cdi keygen --out DIR [--user NAME] [--passphrase-env VAR]}: a Snowflake key pair
  * ({@code rsa_key.p8}, owner-only, encrypted when a passphrase is given; {@code rsa_key.pub}) and the
  * {@code ALTER USER} statement that registers the public key.
  */
-final class KeygenCommand {
+@Command(name = "keygen", description = "Snowflake key pair + ALTER USER statement.")
+final class KeygenCommand implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
 
-    KeygenCommand(PrintStream out, PrintStream err, Map<String, String> env) {
-        this.out = out;
-        this.err = err;
-        this.env = env;
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+            description = "Directory for rsa_key.p8 and rsa_key.pub (created; must not hold them yet).")
+    Path dir;
+
+    @Option(names = "--user", paramLabel = "NAME", description = "The Snowflake user the ALTER USER statement names.")
+    String user;
+
+    @Option(names = "--passphrase-env", paramLabel = "VAR", description = "Encrypt the private key with the passphrase in this environment variable.")
+    String passphraseVar;
+
+    KeygenCommand(CliContext context) {
+        this.out = context.out();
+        this.err = context.err();
+        this.env = context.env();
     }
 
-    int run(String[] args) {
-        Path dir = null;
-        String user = null;
-        String passphraseVar = null;
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--out" -> dir = value == null ? null : Path.of(value);
-                case "--user" -> user = value;
-                case "--passphrase-env" -> passphraseVar = value;
-                default -> {
-                    err.println("cdi keygen: unknown option '" + args[i] + "' (usage: cdi keygen --out DIR [--user NAME]"
-                            + " [--passphrase-env VAR])");
-                    return Main.USAGE;
-                }
-            }
-            if (value == null) {
-                err.println("cdi keygen: " + args[i] + " needs a value");
-                return Main.USAGE;
-            }
-            i++;
-        }
-        if (dir == null) {
-            err.println("cdi keygen: --out DIR is required");
-            return Main.USAGE;
-        }
+    @Override
+    public Integer call() {
         Secret passphrase = null;
         if (passphraseVar != null) {
             String value = env.get(passphraseVar);
             if (value == null || value.isEmpty()) {
-                err.println("cdi keygen: environment variable " + passphraseVar + " is not set");
-                return Main.USAGE;
+                throw new UsageException("cdi keygen: environment variable " + passphraseVar + " is not set");
             }
             passphrase = Secret.of(value);
         }

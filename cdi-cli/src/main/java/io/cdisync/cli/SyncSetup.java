@@ -37,6 +37,12 @@ final class SyncSetup implements AutoCloseable {
         if (config.braze().maxRequestsInFlight() != null) {
             client.maxRequestsInFlight(config.braze().maxRequestsInFlight());
         }
+        if (config.braze().objectsPerRequest() != null) {
+            client.trackObjectsPerRequest(config.braze().objectsPerRequest());
+        }
+        if (config.braze().maxRequestBytes() != null) {
+            client.maxRequestBytes(config.braze().maxRequestBytes());
+        }
         this.braze = client.build();
     }
 
