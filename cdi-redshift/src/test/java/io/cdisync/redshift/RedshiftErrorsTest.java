@@ -22,12 +22,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Every failure class through the real driver, each with a message that says what to fix and no password in
  * the message, its cause chain, {@code toString()}, or the test run's log.
  */
-@ExtendWith(PgBouncerServer.class)
+@ExtendWith(RedshiftStandIn.class)
 class RedshiftErrorsTest {
     static final Instant FAR = Instant.parse("2100-01-01T00:00:00Z");
     static final String WRONG_PASSWORD = "wrong-Pa55word-8812";
 
-    final PgBouncerServer redshift = PgBouncerServer.shared();
+    final RedshiftStandIn redshift = RedshiftStandIn.shared();
     final TestDatabase db = redshift.database();
 
     /** Neither the exception's message nor any message or {@code toString()} in its cause chain contains {@code secret}. */
@@ -43,8 +43,8 @@ class RedshiftErrorsTest {
         Path log = Path.of("target/test-logs.txt");
         if (Files.exists(log)) {
             String text = Files.readString(log);
-            assertThat(text).doesNotContain(WRONG_PASSWORD).doesNotContain(PgBouncerServer.shared().postgres().password().reveal())
-                    .doesNotContain(PgBouncerServer.READER_PASSWORD.reveal());
+            assertThat(text).doesNotContain(WRONG_PASSWORD).doesNotContain(RedshiftStandIn.shared().postgres().password().reveal())
+                    .doesNotContain(RedshiftStandIn.READER_PASSWORD.reveal());
         }
     }
 
@@ -66,15 +66,15 @@ class RedshiftErrorsTest {
     @Test
     void aMissingGrantSaysWhichGrantToGive() {
         String table = db.createUsersTable();
-        RedshiftSource source = redshift.source(table).user(PgBouncerServer.READER).password(PgBouncerServer.READER_PASSWORD).build();
+        RedshiftSource source = redshift.source(table).user(RedshiftStandIn.READER).password(RedshiftStandIn.READER_PASSWORD).build();
 
         assertThatThrownBy(source::check).isInstanceOf(CdiException.AccessDenied.class)
-                .hasMessageContaining("missing grant: GRANT SELECT ON public." + table + " TO " + PgBouncerServer.READER)
-                .satisfies(e -> assertNoSecret(e, PgBouncerServer.READER_PASSWORD.reveal()));
+                .hasMessageContaining("missing grant: GRANT SELECT ON public." + table + " TO " + RedshiftStandIn.READER)
+                .satisfies(e -> assertNoSecret(e, RedshiftStandIn.READER_PASSWORD.reveal()));
         assertThatThrownBy(() -> source.read(new ReadRequest(null, FAR, 10))).isInstanceOf(CdiException.AccessDenied.class)
-                .hasMessageContaining("GRANT SELECT ON public." + table + " TO " + PgBouncerServer.READER);
+                .hasMessageContaining("GRANT SELECT ON public." + table + " TO " + RedshiftStandIn.READER);
 
-        db.execute("GRANT SELECT ON " + table + " TO " + PgBouncerServer.READER);
+        db.execute("GRANT SELECT ON " + table + " TO " + RedshiftStandIn.READER);
         source.check();
     }
 
@@ -110,7 +110,7 @@ class RedshiftErrorsTest {
 
     @Test
     void aMissingTableFailsTheCheckNamingTheTableWithoutRetry() {
-        // On Redshift the driver lists svv_tables and cdi-core says "table ... not found"; PostgreSQL 15 cannot parse
+        // On Redshift the driver lists svv_tables and cdi-core says "table ... not found"; PostgreSQL cannot parse
         // that listing query (see RedshiftCatalog), so here only the outline of the failure can be checked.
         RedshiftSource source = redshift.source("no_such_table_here").build();
         assertThatThrownBy(source::check).isInstanceOf(CdiException.class).hasMessageContaining("no_such_table_here")
@@ -135,7 +135,7 @@ class RedshiftErrorsTest {
 
     @Test
     void sslIsOnByDefaultAndAServerWithoutItIsAConfigurationError() {
-        RedshiftSource source = RedshiftSource.builder().host("127.0.0.1").port(redshift.port()).database(PgBouncerServer.DATABASE)
+        RedshiftSource source = RedshiftSource.builder().host("127.0.0.1").port(redshift.port()).database(RedshiftStandIn.DATABASE)
                 .user(redshift.postgres().user()).password(redshift.postgres().password()).table("users").build();
 
         assertThat(source.toString()).contains("ssl=true");

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code type: redshift} as the CLI finds and uses it: through {@link ServiceLoader}, from text settings. */
-@ExtendWith(PgBouncerServer.class)
+@ExtendWith(RedshiftStandIn.class)
 class RedshiftSourceProviderTest {
-    final PgBouncerServer redshift = PgBouncerServer.shared();
+    final RedshiftStandIn redshift = RedshiftStandIn.shared();
 
     static SourceProvider provider() {
         return ServiceLoader.load(SourceProvider.class).stream().map(ServiceLoader.Provider::get)
@@ -31,7 +31,7 @@ class RedshiftSourceProviderTest {
         Map<String, String> values = new HashMap<>();
         values.put("host", "127.0.0.1");
         values.put("port", Integer.toString(redshift.port()));
-        values.put("database", PgBouncerServer.DATABASE);
+        values.put("database", RedshiftStandIn.DATABASE);
         values.put("user", redshift.postgres().user());
         values.put("password", redshift.postgres().password().reveal());
         values.put("table", table);

@@ -24,19 +24,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@link RedshiftSource} with Amazon's driver 2.3.0 against PostgreSQL 15 behind pgbouncer: what it does beyond the
+ * {@link RedshiftSource} with Amazon's driver 2.3.0 against PostgreSQL 15 behind a test relay (PgStartupRelay): what it does beyond the
  * testkit's source contract ({@link RedshiftSourceContractTest}: order, bounds, ties, close, failures mid-stream):
  * columns, NULL UPDATED_AT, batches, UTC, payloads, catalogs, views, closing the source. The JVM runs in
  * America/New_York, and so does every session, since the driver sends the JVM's zone when it connects: a
  * timestamp read or bound in any zone but UTC would be off by five hours.
  */
-@ExtendWith(PgBouncerServer.class)
+@ExtendWith(RedshiftStandIn.class)
 class RedshiftSourceTest {
     static final Instant T0 = Instant.parse("2026-01-01T12:00:00Z");
     static final Instant FAR = Instant.parse("2100-01-01T00:00:00Z");
     private static TimeZone originalZone;
 
-    final PgBouncerServer redshift = PgBouncerServer.shared();
+    final RedshiftStandIn redshift = RedshiftStandIn.shared();
     final TestDatabase db = redshift.database();
 
     @BeforeAll

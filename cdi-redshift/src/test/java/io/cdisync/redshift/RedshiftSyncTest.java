@@ -25,16 +25,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * User attributes end to end: {@link RedshiftSource} (Amazon's driver, through pgbouncer) -> {@code SyncRunner} ->
+ * User attributes end to end: {@link RedshiftSource} (Amazon's driver, through the relay) -> {@code SyncRunner} ->
  * Braze client -> the testkit's {@link FakeBraze}, the watermark in a {@link JdbcWatermarkStore} on PostgreSQL,
  * as a deployment would keep it (Redshift enforces no unique keys, so it is no place for a watermark store).
  */
-@ExtendWith({PgBouncerServer.class, CdiTestExtension.class})
+@ExtendWith({RedshiftStandIn.class, CdiTestExtension.class})
 class RedshiftSyncTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final Clock NOW = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
 
-    final PgBouncerServer redshift = PgBouncerServer.shared();
+    final RedshiftStandIn redshift = RedshiftStandIn.shared();
     final TestDatabase db = redshift.database();
     final String storeTable = TestDatabase.uniqueName("cdi_watermarks");
 

@@ -35,17 +35,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SSH tunnel against a real SSH server ({@link SshBastion}, MINA sshd on 127.0.0.1) that forwards to pgbouncer:
- * the source connects to the "cluster" at 127.0.0.1:pgbouncer as the bastion sees it, through a local forward.
+ * The SSH tunnel against a real SSH server ({@link SshBastion}, MINA sshd on 127.0.0.1) that forwards to the relay:
+ * the source connects to the "cluster" at 127.0.0.1:relay as the bastion sees it, through a local forward.
  */
-@ExtendWith({PgBouncerServer.class, CdiTestExtension.class})
+@ExtendWith({RedshiftStandIn.class, CdiTestExtension.class})
 class SshTunnelTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final Instant FAR = Instant.parse("2100-01-01T00:00:00Z");
     static final String USER = "cdi";
     static final KeyPair KEY = SshBastion.rsaKeyPair();
 
-    final PgBouncerServer redshift = PgBouncerServer.shared();
+    final RedshiftStandIn redshift = RedshiftStandIn.shared();
     final TestDatabase db = redshift.database();
     final List<AutoCloseable> open = new ArrayList<>();
 
@@ -62,7 +62,7 @@ class SshTunnelTest {
         return bastion;
     }
 
-    /** A source whose "cluster" is pgbouncer as seen from the bastion, tunnelled with {@code tunnel}. */
+    /** A source whose "cluster" is the relay as seen from the bastion, tunnelled with {@code tunnel}. */
     RedshiftSource source(String table, SshTunnel tunnel) {
         RedshiftSource source = redshift.source(table).sshTunnel(tunnel).connectTimeout(Duration.ofSeconds(10)).build();
         open.add(source);
