@@ -11,14 +11,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The testkit's {@link SourceConnectorContract} on {@link RedshiftSource}: Amazon's driver against PostgreSQL behind
- * pgbouncer, in a JVM (and so sessions) in America/New_York. The mid-stream failure test is skipped: the driver reads ahead
+ * a test relay (PgStartupRelay), in a JVM (and so sessions) in America/New_York. The mid-stream failure test is skipped: the driver reads ahead
  * (up to 16 MB), so ending the session after the first batch of a small read breaks nothing that is still to come.
  */
-@ExtendWith(PgBouncerServer.class)
+@ExtendWith(RedshiftStandIn.class)
 class RedshiftSourceContractTest extends SourceConnectorContract {
     private static TimeZone originalZone;
 
-    final PgBouncerServer redshift = PgBouncerServer.shared();
+    final RedshiftStandIn redshift = RedshiftStandIn.shared();
 
     @BeforeAll
     static void jvmZoneIsNotUtc() {
