@@ -2,7 +2,6 @@ package io.cdisync.core.internal;
 
 import io.cdisync.core.CdiException;
 import io.cdisync.core.PreviewRow;
-import io.cdisync.core.RowError;
 import io.cdisync.core.spi.FileLedger;
 import io.cdisync.core.spi.ReadRequest;
 import io.cdisync.core.spi.RowBatch;
@@ -29,11 +28,9 @@ public final class Previewer {
             request = new ReadRequest(null, now, Math.min(limit, settings.fetchSize()), stored instanceof FileLedger ? stored : initial);
         } else {
             // The read a run would start with: the same bounds as SyncRun's.
-            TableProgress table = new TableProgress(settings.lookback());
-            if (stored instanceof TableWatermark watermark) {
-                table.load(watermark);
-            }
-            request = table.request(now.minus(settings.settleDelay()), Math.min(limit, settings.fetchSize()), stored);
+            Instant start = stored instanceof TableWatermark watermark ? watermark.updatedAt() : null;
+            request = TableProgress.request(start, settings.lookback(), now.minus(settings.settleDelay()),
+                    Math.min(limit, settings.fetchSize()), stored);
         }
         RowTranslator translator = new RowTranslator(settings.dataType(), settings.resolver(), settings.updateExistingOnly());
         List<PreviewRow> rows = new ArrayList<>(limit);
@@ -52,20 +49,18 @@ public final class Previewer {
     }
 
     private static PreviewRow previewRow(RowTranslator translator, SourceRow row, int position) {
-        String rowKey = SyncRun.rowKey(row, position);
+        String rowKey = RowErrors.rowKey(row, position);
         if (row.payload() instanceof SourceRow.Unreadable unreadable) {
-            return new PreviewRow(rowKey, null, null, SyncRun.unreadable(row, position, unreadable));
+            return new PreviewRow(rowKey, null, null, RowErrors.unreadable(row, position, unreadable));
         }
         if (row.updatedAt() == null) {
-            return new PreviewRow(rowKey, null, null, new RowError(rowKey, null, null, RowError.Kind.INVALID_UPDATED_AT,
-                    "UPDATED_AT is NULL; every row needs the time it was last changed"));
+            return new PreviewRow(rowKey, null, null, RowErrors.noUpdatedAt(row, position));
         }
         try {
             RowTranslator.Translated translated = translator.translate(row);
             return new PreviewRow(rowKey, row.updatedAt(), translated.tree(), null);
         } catch (InvalidRow invalid) {
-            return new PreviewRow(rowKey, row.updatedAt(), null,
-                    new RowError(rowKey, row.updatedAt(), null, invalid.kind(), invalid.getMessage()));
+            return new PreviewRow(rowKey, row.updatedAt(), null, RowErrors.invalid(row, position, invalid));
         } catch (CdiException e) {
             throw e;
         }
