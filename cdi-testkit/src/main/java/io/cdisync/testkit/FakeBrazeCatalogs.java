@@ -73,6 +73,11 @@ final class FakeBrazeCatalogs {
         }
     }
 
+    /** Whether catalog {@code name} exists. */
+    boolean exists(String name) {
+        return catalogs.containsKey(name);
+    }
+
     /** Limits the item count of existing catalog {@code name}. */
     void limit(String name, int maxItems) {
         if (maxItems < 0) {

@@ -190,6 +190,9 @@ final class FakeBrazeDispatcher implements HttpHandler {
             return FakeBrazeResponse.message(405, "Method " + method + " is not allowed on " + path)
                     .withHeaders(Map.of("Allow", String.join(", ", endpoint.methods)));
         }
+        if (endpoint == Endpoint.CATALOG_ITEMS && !catalogs.exists(catalogName(path))) {
+            return FakeBrazeCatalogErrors.catalogNotFound(catalogName(path));
+        }
         String contentType = headers.getFirst("Content-Type");
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim();
         if (!mediaType.equalsIgnoreCase("application/json")) {
@@ -225,8 +228,11 @@ final class FakeBrazeDispatcher implements HttpHandler {
         return catalogName(path) == null ? null : Endpoint.CATALOG_ITEMS;
     }
 
-    /** The catalog of a {@code /catalogs/{catalog}/items} path, or null for any other path. */
+    /** The catalog of a {@code /catalogs/{catalog}/items} path (trailing slash allowed), or null for any other path. */
     private static String catalogName(String path) {
+        if (path.endsWith("/items/")) {
+            path = path.substring(0, path.length() - 1);
+        }
         if (!path.startsWith(CATALOGS_PREFIX) || !path.endsWith(ITEMS_SUFFIX)) {
             return null;
         }
