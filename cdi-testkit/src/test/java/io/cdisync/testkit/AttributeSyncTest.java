@@ -314,7 +314,11 @@ class AttributeSyncTest {
                 .watermarkStore(dying).clock(NOW).checkpointInterval(Duration.ZERO).fetchSize(200).build().run();
         assertThat(crashed.status()).isEqualTo(SyncStatus.ERROR);
         int deliveredBeforeCrash = braze.attributes().size();
-        assertThat(deliveredBeforeCrash).isBetween(1, 4999);
+        // How much of the table was in flight when the 4th checkpoint failed depends on timing (with 128 requests in
+        // flight it can be all of it); what holds every time: something was delivered, and exactly three checkpoints
+        // are durable, so the rerun starts from the third one, not from the end.
+        assertThat(deliveredBeforeCrash).isPositive();
+        assertThat(files.load("users").orElseThrow().version()).isEqualTo(3);
 
         SyncReport rerun = SyncRunner.builder().syncId("users").source(warehouse.connector("users")).braze(client)
                 .watermarkStore(files).clock(NOW).build().run();
