@@ -11,10 +11,6 @@ import io.cdisync.core.SyncReport;
 import io.cdisync.core.SyncRunner;
 import io.cdisync.core.SyncStatus;
 import io.cdisync.core.store.InMemoryWatermarkStore;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -63,7 +59,8 @@ class FaultScheduleTest {
             FakeWarehouse warehouse = table();
             // The client paces itself by Braze's headers and may never see a 429 on its own. Another user of the
             // workspace's key uses up the current window first, so the sync's first requests meet an exhausted budget.
-            int neighbour429s = useUpTheWindow(braze);
+            int neighbourRequests = Neighbour.useUpAFreshWindow(braze, Duration.ofSeconds(2));
+            int neighbour429s = 1;
             braze.randomFaults(seed, 0.10, 0.02, 0.01, Duration.ofMillis(900));
 
             SyncReport report = SyncRunner.builder().syncId("faults").source(warehouse.connector("users")).braze(client)
@@ -76,9 +73,9 @@ class FaultScheduleTest {
             long dropped = track.stream().filter(RecordedBrazeRequest::dropped).count();
             long injected = serverErrors + dropped;
             long clients429s = braze.rateLimitedCount() - neighbour429s;
-            // The window the neighbour used up opened when its first request was processed, after it arrived, and
-            // lasts 2 s. A first sync request that arrived well before that met the exhausted budget; only a stalled
-            // machine starts the sync so late that the window is over.
+            // The neighbour's window is on the wall clock and opened at least 20 ms before its first request; it
+            // lasts 2 s. A first sync request well inside it met the exhausted budget; only a stalled machine starts
+            // the sync so late that the window is over.
             long windowOpenedNoEarlierThan = track.get(0).receivedAt().toEpochMilli();
             Instant firstSyncRequest = track.get(neighbourRequests).receivedAt();
             System.out.printf("FaultScheduleTest: %d sync requests, %d 5xx, %d dropped, %d 429s to the client, first sync"
@@ -86,7 +83,7 @@ class FaultScheduleTest {
                     track.size() - neighbourRequests, serverErrors, dropped, clients429s,
                     firstSyncRequest.toEpochMilli() - windowOpenedNoEarlierThan,
                     firstSyncRequest.toEpochMilli() - track.get(neighbourRequests - 1).receivedAt().toEpochMilli());
-            if (firstSyncRequest.toEpochMilli() < windowOpenedNoEarlierThan + 2_000 - 100) {
+            if (firstSyncRequest.toEpochMilli() < windowOpenedNoEarlierThan + 2_000 - 20 - 100) {
                 assertThat(clients429s).as("Braze rate-limited the client (its first request at %s)", firstSyncRequest).isPositive();
             }
             assertThat(report.rateLimitedWaits()).isEqualTo(clients429s);
@@ -98,28 +95,6 @@ class FaultScheduleTest {
             // A slow answer may still be processed after the client gave up: duplicates stay within those requests.
             assertThat(braze.attributes().size() - ROWS).isLessThanOrEqualTo((int) slow * 75);
         }
-    }
-
-    private int neighbourRequests;
-
-    /**
-     * Sends empty {@code /users/track} requests with the workspace's key until Braze answers 429: the window's
-     * budget is used up. Braze refuses their bodies (400), so they deliver nothing. Returns the 429s received.
-     */
-    private int useUpTheWindow(FakeBraze braze) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(braze.url() + "/users/track"))
-                .header("Authorization", "Bearer " + braze.apiKey()).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
-        for (int sent = 1; sent <= 1_000; sent++) {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            assertThat(status).as("the neighbour's request %d", sent).isIn(400, 429);
-            if (status == 429) {
-                neighbourRequests = sent;
-                return 1;
-            }
-        }
-        throw new AssertionError("FakeBraze never rate-limited 1,000 requests");
     }
 
     @Test
